@@ -1,0 +1,178 @@
+"""The ``mlsd`` command: list notebooks, run them with parameters, read their recorded results.
+
+Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
+was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from mlsd.params import ParameterError
+from mlsd.records import read_records
+from mlsd.runs.catalog import NotebookInfo, default_root, resolve_targets
+from mlsd.runs.execute import RunResult, execute_all
+from mlsd.runs.plan import plan_runs, read_yaml_parameters
+from mlsd.runs.refresh import refresh_all
+from mlsd.runs.summary import format_table, write_summary
+
+REJECTED, FAILED = 2, 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ParameterError as error:
+        for line in str(error).splitlines():
+            print(f"mlsd {args.command}: {line}", file=sys.stderr)
+        return REJECTED
+    except KeyboardInterrupt:
+        print(f"mlsd {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlsd", description="Run and inspect the notebooks of the mlsd kit.")
+    parser.add_argument("--root", type=Path, default=None, help="the kit's top folder (default: the installed kit)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="show the notebooks and their parameters")
+    listing.add_argument("targets", nargs="*", metavar="TARGET", help="notebook paths or case-study names (default: all)")
+    listing.set_defaults(handler=command_list)
+
+    run = commands.add_parser("run", help="execute notebooks headless with parameters")
+    _add_targets(run)
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    run.add_argument("-y", "--parameters-yaml", metavar="YAML", help="parameters as a YAML mapping, e.g. '{seed: 3}'")
+    run.add_argument("-f", "--parameters-file", metavar="FILE", help="parameters from a YAML file")
+    run.add_argument("--smallest", action="store_true", help="use each notebook's smallest sizes (quick checks)")
+    run.add_argument("--out", type=Path, help="output folder (default: runs/<timestamp>/ in the kit)")
+    run.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="notebooks to run at once (default 1)")
+    run.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="time limit per cell (default 600)")
+    run.set_defaults(handler=command_run)
+
+    results = commands.add_parser("results", help="print the recorded results of executed notebooks")
+    results.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="executed notebooks")
+    results.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    results.set_defaults(handler=command_results)
+
+    refresh = commands.add_parser("refresh", help="re-execute notebooks in place so their stored outputs match the code")
+    _add_targets(refresh)
+    refresh.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="notebooks to run at once")
+    refresh.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="time limit per cell")
+    refresh.set_defaults(handler=command_refresh)
+    return parser
+
+
+def command_list(args) -> int:
+    root = _root(args)
+    notebooks = resolve_targets(args.targets, not args.targets, root)
+    print(describe_notebooks(notebooks))
+    return 0
+
+
+def describe_notebooks(notebooks: list[NotebookInfo]) -> str:
+    """Each notebook followed by its parameters: name, type, default, help with the allowed values."""
+    lines = []
+    for notebook in notebooks:
+        lines.append(notebook.name)
+        if not notebook.parameters:
+            lines.append("    (no parameters)")
+        name_width = max((len(n) for n in notebook.parameters), default=0)
+        for name, parameter in notebook.parameters.items():
+            default = repr(parameter.default)
+            lines.append(f"    {name:<{name_width}}  {parameter.type.__name__:<5}  {default:<12}  {parameter.help}")
+        if notebook.smallest:
+            preset = ", ".join(f"{k}={v!r}" for k, v in notebook.smallest.items())
+            lines.append(f"    --smallest sets {preset}")
+    return "\n".join(lines)
+
+
+def command_run(args) -> int:
+    root = _root(args)
+    notebooks = resolve_targets(args.targets, args.all, root)
+    typed = read_yaml_parameters(args.parameters_yaml, args.parameters_file)
+    requests = plan_runs(notebooks, typed, [tuple(p) for p in args.parameter], smallest=args.smallest)
+    out_dir = args.out or _timestamped_dir(root / "runs")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = len(requests)
+    print(f"mlsd run: {total} notebook{'s' * (total != 1)}, {args.jobs} at a time -> {out_dir}", file=sys.stderr)
+    finished: list[RunResult] = []
+
+    def started(index, request):
+        print(f"[{index + 1}/{total}] started  {request.notebook.name}", file=sys.stderr, flush=True)
+
+    def done(index, result):
+        finished.append(result)
+        write_summary(finished, out_dir / "summary.csv")
+        outcome = f"{len(result.records)} records" if result.ok else result.error
+        print(f"[{index + 1}/{total}] {result.status:<7}  {result.notebook}  {result.seconds:.1f} s  {outcome}", file=sys.stderr, flush=True)
+
+    results = execute_all(requests, out_dir, args.jobs, args.timeout, started, done, progress_bar=sys.stderr.isatty())
+    write_summary(results, out_dir / "summary.csv")
+    print(format_table(results))
+    print(f"summary: {out_dir / 'summary.csv'}")
+    return FAILED if any(not r.ok for r in results) else 0
+
+
+def command_results(args) -> int:
+    try:
+        found = {str(path): read_records(path) for path in args.paths}
+    except ValueError as error:
+        raise ParameterError(str(error)) from None
+    if args.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    for path, records in found.items():
+        print(path)
+        width = max((len(name) for name in records), default=0)
+        for name, value in records.items():
+            print(f"    {name:<{width}}  {value!r}")
+        if not records:
+            print("    (no records)")
+    return 0
+
+
+def command_refresh(args) -> int:
+    notebooks = resolve_targets(args.targets, args.all, _root(args))
+    failures = refresh_all(notebooks, args.jobs, args.timeout, report=lambda line: print(line, file=sys.stderr, flush=True))
+    return FAILED if failures else 0
+
+
+def _add_targets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help="notebook paths or case-study names")
+    parser.add_argument("--all", action="store_true", help="every notebook and exercise of the kit")
+
+
+def _root(args) -> Path:
+    root = (args.root or default_root()).resolve()
+    if not (root / "notebooks").is_dir():
+        raise ParameterError(f"--root {root}: no notebooks/ folder there")
+    return root
+
+
+def _timestamped_dir(parent: Path) -> Path:
+    stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    candidate, counter = parent / stamp, 2
+    while candidate.exists():
+        candidate, counter = parent / f"{stamp}-{counter}", counter + 1
+    return candidate
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

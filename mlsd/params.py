@@ -1,0 +1,255 @@
+"""Notebook parameters: one declaration, checked in the notebook and by the runner.
+
+A notebook's cell tagged ``parameters`` declares every parameter on one line::
+
+    seed: int = 7                # random seed of the simulator, in [0, 4294967295]
+    n_scores: int = 20_000       # number of simulated scores, in [100, 2_000_000]
+    positive_rate: float = 0.02  # share of positives, in (0, 1)
+    split: str = "temporal"      # how to split train and test, one of {temporal, random}
+
+The annotation is the type (``int``, ``float``, ``str`` or ``bool``), the value is the default, and
+the trailing comment is the help text that ``mlsd list`` and ``papermill --help-notebook`` show.
+The help may end with the allowed values: an interval in mathematical notation — ``[lo, hi]``
+closed, ``(lo, hi)`` open, mixed brackets allowed, ``inf`` for no bound — or a set ``{a, b, c}``.
+
+The same parsed declaration serves both checks: :func:`check_parameters`, called in the cell right
+after the parameters cell, and the runner (:mod:`mlsd.runs`), which rejects unknown names, wrong
+types and values out of range before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import re
+import tokenize
+from dataclasses import dataclass
+
+TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+
+_DECLARATION = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=")
+_INTERVAL = re.compile(r"(?P<open>[\[(])\s*(?P<lo>[^,\[\]()]+?)\s*,\s*(?P<hi>[^,\[\]()]+?)\s*(?P<close>[\])])\s*$")
+_CHOICES = re.compile(r"\{(?P<items>[^{}]*)\}\s*$")
+
+
+class ParameterError(ValueError):
+    """A parameter value that the notebook does not allow, or a malformed declaration.
+
+    In a notebook it is shown as its one-line message, without a traceback.
+    """
+
+    def _render_traceback_(self):
+        return [f"ParameterError: {self}"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Allowed numbers between ``low`` and ``high``; each end open or closed."""
+
+    low: float
+    high: float
+    low_closed: bool
+    high_closed: bool
+
+    def contains(self, value) -> bool:
+        above = value >= self.low if self.low_closed else value > self.low
+        below = value <= self.high if self.high_closed else value < self.high
+        return above and below
+
+    def __str__(self) -> str:
+        return f"{'[' if self.low_closed else '('}{_number(self.low)}, {_number(self.high)}{']' if self.high_closed else ')'}"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Allowed values listed one by one."""
+
+    values: tuple
+
+    def contains(self, value) -> bool:
+        return value in self.values
+
+    def __str__(self) -> str:
+        return "{" + ", ".join(str(value) for value in self.values) + "}"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: name, type, default, help and the allowed values (if restricted)."""
+
+    name: str
+    type: type
+    default: object
+    help: str
+    allowed: Interval | Choices | None = None
+
+    def describe_allowed(self) -> str:
+        """What this parameter accepts, e.g. ``an int in [100, 2000000]``."""
+        kind = {int: "an int", float: "a float", str: "a string", bool: "True or False"}[self.type]
+        if isinstance(self.allowed, Interval):
+            return f"{kind} in {self.allowed}"
+        if isinstance(self.allowed, Choices):
+            return f"one of {self.allowed}"
+        return kind
+
+    def check(self, value):
+        """Return ``value`` in this parameter's type (an int is accepted for a float), or raise.
+
+        Raises
+        ------
+        ParameterError
+            ``parameter NAME = VALUE is not allowed: expected ...`` naming what is allowed.
+        """
+        converted = self._as_type(value)
+        if converted is None or (self.allowed is not None and not self.allowed.contains(converted)):
+            raise ParameterError(f"parameter {self.name} = {value!r} is not allowed: expected {self.describe_allowed()}")
+        return converted
+
+    def from_text(self, text: str):
+        """Convert a command-line value (``-p NAME TEXT``) to this parameter's type, then check it."""
+        if self.type is str:
+            return self.check(text)
+        if self.type is bool:
+            lowered = text.strip().lower()
+            value = {"true": True, "false": False}.get(lowered, text)
+            return self.check(value)
+        try:
+            value = self.type(text.strip())
+        except ValueError:
+            value = text
+        return self.check(value)
+
+    def _as_type(self, value):
+        if self.type is bool:
+            return value if isinstance(value, bool) else None
+        if isinstance(value, bool):
+            return None
+        if self.type is int:
+            return value if isinstance(value, int) else None
+        if self.type is float:
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                return float(value)
+            return None
+        return value if isinstance(value, str) else None
+
+
+def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, Parameter]:
+    """Parse a parameters cell into ``{name: Parameter}``, in declaration order.
+
+    Blank lines and comment lines are skipped; every other line must be a one-line annotated
+    declaration ``name: type = literal  # help``. A line that is not raises :class:`ParameterError`
+    naming ``where`` and the line.
+    """
+    parameters: dict[str, Parameter] = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        parameter = _parse_line(stripped, f"{where}, line {number}")
+        if parameter.name in parameters:
+            raise ParameterError(f"{where}, line {number}: parameter {parameter.name} is declared twice")
+        parameters[parameter.name] = parameter
+    return parameters
+
+
+def check_parameters(namespace: dict | None = None) -> dict:
+    """Check the notebook's parameter values against their declarations; return them as a dict.
+
+    Call it in the cell right after the cell tagged ``parameters``. It reads the declarations from
+    the most recently executed parameters cell and the values from the notebook's namespace (where
+    ``mlsd run`` or papermill may have injected new ones), and raises :class:`ParameterError` with a
+    one-line message for the first value that is not allowed. Float parameters given as ints are
+    converted to float in the namespace.
+    """
+    shell = _ipython_shell()
+    namespace = shell.user_ns if namespace is None else namespace
+    declared = _latest_parameters_cell(shell.user_ns.get("In", []))
+    values = {}
+    for name, parameter in declared.items():
+        if name not in namespace:
+            raise ParameterError(f"parameter {name} is declared but has no value; run the parameters cell first")
+        values[name] = namespace[name] = parameter.check(namespace[name])
+    return values
+
+
+def _parse_line(line: str, where: str) -> Parameter:
+    match = _DECLARATION.match(line)
+    if match is None:
+        raise ParameterError(f"{where}: expected 'name: type = value  # help', got {line!r}")
+    name, type_name = match["name"], match["type"]
+    if type_name not in TYPES:
+        raise ParameterError(f"{where}: type of {name} is {type_name!r}; allowed types are {', '.join(TYPES)}")
+    code, help_text = _split_comment(line, where)
+    try:
+        default = ast.literal_eval(code[match.end():].strip())
+    except (ValueError, SyntaxError):
+        raise ParameterError(f"{where}: the default of {name} must be a literal, got {code[match.end():].strip()!r}") from None
+    parameter = Parameter(name, TYPES[type_name], default, help_text, _parse_allowed(help_text, TYPES[type_name], where))
+    try:
+        parameter.check(default)
+    except ParameterError as error:
+        raise ParameterError(f"{where}: the default is not allowed: {error}") from None
+    return parameter
+
+
+def _split_comment(line: str, where: str) -> tuple[str, str]:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):
+        raise ParameterError(f"{where}: cannot read {line!r}") from None
+    comments = [token for token in tokens if token.type == tokenize.COMMENT]
+    if not comments:
+        return line, ""
+    start = comments[0].start[1]
+    return line[:start].rstrip(), comments[0].string.lstrip("#").strip()
+
+
+def _parse_allowed(help_text: str, kind: type, where: str):
+    interval = _INTERVAL.search(help_text)
+    if interval and kind in (int, float):
+        low, high = (_parse_bound(interval[end], where) for end in ("lo", "hi"))
+        if low > high:
+            raise ParameterError(f"{where}: interval {interval[0].strip()} is empty")
+        return Interval(low, high, interval["open"] == "[", interval["close"] == "]")
+    choices = _CHOICES.search(help_text)
+    if choices:
+        items = [item.strip().strip("'\"") for item in choices["items"].split(",") if item.strip()]
+        if kind is not str:
+            items = [_parse_bound(item, where) for item in items]
+        return Choices(tuple(items))
+    return None
+
+
+def _parse_bound(text: str, where: str) -> float:
+    cleaned = text.strip().replace("_", "")
+    if cleaned.lstrip("+-") == "inf":
+        return float(cleaned)
+    try:
+        return float(cleaned) if any(ch in cleaned for ch in ".eE") else int(cleaned)
+    except ValueError:
+        raise ParameterError(f"{where}: {text.strip()!r} is not a number") from None
+
+
+def _latest_parameters_cell(history: list[str]) -> dict[str, Parameter]:
+    for source in reversed(history[:-1] if history else []):
+        if any(_DECLARATION.match(line.strip()) for line in source.splitlines()):
+            return parse_parameters(source)
+    raise ParameterError("no parameters cell has been run yet; run the cell tagged 'parameters' first")
+
+
+def _ipython_shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = lambda: None  # noqa: E731
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("check_parameters() runs inside a notebook; elsewhere use Parameter.check")
+    return shell
+
+
+def _number(value: float) -> str:
+    if math.isinf(value):
+        return "-inf" if value < 0 else "inf"
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else repr(value)

@@ -1,0 +1,78 @@
+"""Recorded results: the numbers a notebook stands behind, readable back from the executed file.
+
+``record("roc_auc", 0.87)`` displays the value in the notebook and stores it as an output of MIME
+type :data:`RECORD_MIME`. :func:`read_records` reads those outputs back from an executed notebook,
+so tests, sweeps and reports use the numbers themselves and never scrape printed text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+RECORD_MIME = "application/vnd.mlsd.record+json"
+_NAME = re.compile(r"^[A-Za-z_][\w@.\-]*$")
+
+
+def record(name: str, value) -> None:
+    """Record ``value`` under ``name`` in the running notebook.
+
+    ``name`` starts with a letter or underscore and may contain letters, digits and ``_ @ . -``
+    (e.g. ``popular_ndcg@10``). ``value`` is a finite number, a bool or a string; numpy scalars are
+    converted to their Python equivalents. Recording the same name twice keeps the later value.
+    """
+    from IPython.display import display
+
+    value = _plain_value(name, value)
+    shown = f"{value:.6g}" if isinstance(value, float) else repr(value)
+    display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"recorded {name} = {shown}"}, raw=True)
+
+
+def records_from_notebook(notebook: dict) -> dict:
+    """Return ``{name: value}`` of every record in a notebook node (or its JSON dict), in order."""
+    found = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RECORD_MIME in data:
+                entry = data[RECORD_MIME]
+                found[entry["name"]] = entry["value"]
+    return found
+
+
+def read_records(path: str | Path) -> dict:
+    """Read the records of the executed notebook at ``path``: ``{name: value}`` in recording order.
+
+    Raises
+    ------
+    ValueError
+        When ``path`` does not exist or is not a notebook file, naming the path.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such notebook file")
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: not a notebook (invalid JSON: {error})") from None
+    if not isinstance(notebook, dict) or "cells" not in notebook:
+        raise ValueError(f"{path}: not a notebook (no 'cells' list)")
+    return records_from_notebook(notebook)
+
+
+def _plain_value(name, value):
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"record name {name!r} is not allowed: use letters, digits and _ @ . - , starting with a letter")
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"record {name} = {value} is not allowed: values must be finite")
+        return value
+    raise TypeError(f"record {name}: value of type {type(value).__name__} is not allowed; use a number, bool or string")

@@ -1,0 +1,1 @@
+"""Parameterized notebook runs: find notebooks, check parameters, execute, summarise."""

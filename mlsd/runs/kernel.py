@@ -1,0 +1,30 @@
+"""A kernel manager that talks to its kernel over Unix sockets in a private temporary directory.
+
+With the default TCP transport, jupyter_client picks free ports, releases them and the kernel binds
+them a moment later, so notebooks started in parallel can collide ("Address already in use"). IPC
+sockets in a directory of their own cannot collide, and need no port at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """:class:`AsyncKernelManager` with ``transport="ipc"`` and sockets under a fresh temp dir."""
+
+    def __init__(self, **kwargs):
+        socket_dir = tempfile.mkdtemp(prefix="mlsd-kernel-")
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(Path(socket_dir) / "kernel"))
+        super().__init__(**kwargs)
+        self._socket_dir = socket_dir
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)

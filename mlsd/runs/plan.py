@@ -1,0 +1,100 @@
+"""Turn the parameters given on the command line into checked values for each target notebook.
+
+Sources are merged like papermill merges them, later ones winning: the notebook's smallest preset
+(``--smallest``), then ``-f FILE``, ``-y YAML``, ``-p NAME VALUE``. A name must be declared by at
+least one target notebook; each notebook receives the names it declares. Every value is converted
+and checked against the declaration, and every problem is reported before any kernel starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from mlsd.params import ParameterError
+from mlsd.runs.catalog import NotebookInfo
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One notebook to execute with the parameter values that override its defaults."""
+
+    notebook: NotebookInfo
+    overrides: dict
+
+    @property
+    def parameters(self) -> dict:
+        """Every parameter of the notebook with the value this run uses."""
+        values = {name: p.default for name, p in self.notebook.parameters.items()}
+        values.update(self.overrides)
+        return values
+
+
+def read_yaml_parameters(text: str | None, file: str | None) -> dict:
+    """Merge ``-f FILE`` then ``-y TEXT`` into one mapping; each must be a YAML mapping."""
+    merged = {}
+    if file is not None:
+        try:
+            merged.update(_yaml_mapping(Path(file).read_text(encoding="utf-8"), f"parameters file {file}"))
+        except OSError as error:
+            raise ParameterError(f"parameters file {file}: cannot read it ({error.strerror})") from None
+    if text is not None:
+        merged.update(_yaml_mapping(text, "-y"))
+    return merged
+
+
+def plan_runs(notebooks: list[NotebookInfo], typed: dict, texts: list[tuple[str, str]], smallest: bool = False) -> list[RunRequest]:
+    """Check ``typed`` values (from YAML) and ``texts`` (from ``-p``) against every target.
+
+    Raises
+    ------
+    ParameterError
+        One line per problem, each naming the notebook, the parameter, the value and what is allowed.
+    """
+    problems = []
+    given = list(typed) + [name for name, _ in texts]
+    for name in dict.fromkeys(given):
+        if not any(name in nb.parameters for nb in notebooks):
+            problems.append(_unknown(name, notebooks))
+    requests = []
+    for notebook in notebooks:
+        overrides = dict(notebook.smallest) if smallest else {}
+        for name, value in typed.items():
+            if name in notebook.parameters:
+                overrides[name] = _checked(notebook, name, lambda p: p.check(value), problems)
+        for name, text in texts:
+            if name in notebook.parameters:
+                overrides[name] = _checked(notebook, name, lambda p: p.from_text(text), problems)
+        requests.append(RunRequest(notebook, overrides))
+    if problems:
+        raise ParameterError("\n".join(problems))
+    return requests
+
+
+def _checked(notebook: NotebookInfo, name: str, convert, problems: list):
+    try:
+        return convert(notebook.parameters[name])
+    except ParameterError as error:
+        problems.append(f"{notebook.name}: {error}")
+        return None
+
+
+def _unknown(name: str, notebooks: list[NotebookInfo]) -> str:
+    if len(notebooks) == 1:
+        known = ", ".join(notebooks[0].parameters) or "none"
+        return f"{notebooks[0].name}: unknown parameter {name}; its parameters are: {known}"
+    return f"unknown parameter {name}: none of the {len(notebooks)} target notebooks declares it"
+
+
+def _yaml_mapping(text: str, where: str) -> dict:
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{where}: not valid YAML ({error})".replace("\n", " ")) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict) or not all(isinstance(key, str) for key in loaded):
+        raise ParameterError(f"{where}: expected a mapping of parameter names to values, got {text.strip()[:60]!r}")
+    return loaded

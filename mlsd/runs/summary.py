@@ -1,0 +1,66 @@
+"""The summary of a run: ``summary.csv`` (one row per notebook run) and the table printed after it.
+
+Columns: ``notebook, status, seconds, error``, then every parameter, then every recorded result, in
+order of first appearance. Values are written with Python's shortest round-trip ``repr`` so the
+same records give the same bytes. A record whose name is also a parameter's gets ``result.``
+prepended to its column name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+from mlsd.runs.execute import RunResult
+
+FIXED_COLUMNS = ("notebook", "status", "seconds", "error")
+
+
+def summary_rows(results: list[RunResult]) -> list[dict]:
+    """One flat dict per result: fixed columns, parameters, then records."""
+    rows = []
+    for result in results:
+        row = {"notebook": result.notebook, "status": result.status, "seconds": round(result.seconds, 2), "error": result.error}
+        row.update(result.parameters)
+        for name, value in result.records.items():
+            row[f"result.{name}" if name in result.parameters or name in FIXED_COLUMNS else name] = value
+        rows.append(row)
+    return rows
+
+
+def write_summary(results: list[RunResult], path: Path) -> None:
+    """Write ``summary.csv`` atomically (a reader never sees a half-written file)."""
+    rows = summary_rows(results)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def format_table(results: list[RunResult], width: int | None = None) -> str:
+    """A plain-text table: notebook, status, time and its records (or its error), wrapped to fit."""
+    width = width or shutil.get_terminal_size((120, 20)).columns
+    name_width = max([len("notebook")] + [len(r.notebook) for r in results])
+    head = f"{'notebook':<{name_width}}  {'status':<6}  {'time':>7}  results"
+    indent = name_width + 19
+    lines = [head, "-" * min(width, max(len(head), 60))]
+    for result in results:
+        detail = result.error if not result.ok else ", ".join(f"{k} = {_short(v)}" for k, v in result.records.items()) or "(no records)"
+        wrapped = textwrap.wrap(detail, max(30, width - indent)) or [""]
+        lines.append(f"{result.notebook:<{name_width}}  {result.status:<6}  {result.seconds:>5.1f} s  {wrapped[0]}")
+        lines += [" " * indent + more for more in wrapped[1:]]
+    failed = sum(not r.ok for r in results)
+    lines.append(f"{len(results) - failed} ok, {failed} failed")
+    return "\n".join(lines)
+
+
+def _short(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,51 @@
+"""Builders for tests: tiny notebooks of the kit's shape, and the real `mlsd` command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+KIT_ROOT = Path(__file__).resolve().parents[1]
+
+PARAMETERS = """\
+seed: int = 7  # random seed, in [0, 1000]
+n: int = 1000  # sample size, in [10, 100_000]
+scale: float = 1.0  # spread of the sample, in (0, 10]
+mode: str = "fine"  # what to do, one of {fine, fail}
+"""
+
+BODY = """\
+import numpy as np
+sample = np.random.default_rng(seed).normal(scale=scale, size=n)
+mlsd.record("mean", sample.mean())
+mlsd.record("size", len(sample))
+"""
+
+
+def write_notebook(path: Path, parameters: str = PARAMETERS, body: str = BODY, smallest: dict | None = None) -> Path:
+    """A small notebook of the kit's shape: parameters cell, check call, body, optional failure."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if smallest is not None:
+        notebook.metadata["mlsd"] = {"smallest": smallest}
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# A test notebook"),
+        cell,
+        nbformat.v4.new_code_cell("import mlsd\nmlsd.check_parameters();"),
+        nbformat.v4.new_code_cell(body),
+        nbformat.v4.new_code_cell('if mode == "fail":\n    raise RuntimeError("asked to fail")'),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
+
+
+
+def run_mlsd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real `mlsd` command in a subprocess and capture its output."""
+    return subprocess.run([sys.executable, "-m", "mlsd.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600)

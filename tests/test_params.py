@@ -1,0 +1,137 @@
+"""Parameter declarations: parsing, conversion, range checks and the in-notebook check."""
+
+import math
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from mlsd.params import Choices, Interval, ParameterError, parse_parameters
+
+CELL = """\
+# comments and blank lines are skipped
+
+seed: int = 7  # random seed, in [0, 4294967295]
+rate: float = 0.02  # share of positives, in (0, 1)
+cost: float = 1  # cost of a false positive, in [0, inf)
+split: str = "temporal"  # how to split, one of {temporal, random}
+plot: bool = True  # draw the figures
+note: str = "a # inside"  # a string holding a hash
+"""
+
+
+def test_parse_reads_name_type_default_help_and_allowed():
+    params = parse_parameters(CELL)
+    assert list(params) == ["seed", "rate", "cost", "split", "plot", "note"]
+    assert params["seed"].type is int and params["seed"].default == 7
+    assert params["seed"].allowed == Interval(0, 4294967295, True, True)
+    assert params["rate"].allowed == Interval(0, 1, False, False)
+    assert params["cost"].allowed == Interval(0, math.inf, True, False)
+    assert params["split"].allowed == Choices(("temporal", "random"))
+    assert params["plot"].allowed is None and params["plot"].help == "draw the figures"
+    assert params["note"].default == "a # inside" and params["note"].help == "a string holding a hash"
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [("seed", 0, 0), ("rate", 0.5, 0.5), ("rate", 1e-9, 1e-9), ("cost", 3, 3.0), ("split", "random", "random"), ("plot", False, False)],
+)
+def test_check_accepts_allowed_values(name, value, expected):
+    checked = parse_parameters(CELL)[name].check(value)
+    assert checked == expected and type(checked) is type(expected)
+
+
+@pytest.mark.parametrize(
+    "name, value, allowed",
+    [
+        ("seed", -1, "an int in [0, 4294967295]"),
+        ("seed", 1.0, "an int in [0, 4294967295]"),
+        ("seed", True, "an int in [0, 4294967295]"),
+        ("rate", 0, "a float in (0, 1)"),
+        ("rate", 1.0, "a float in (0, 1)"),
+        ("rate", float("nan"), "a float in (0, 1)"),
+        ("rate", "0.1", "a float in (0, 1)"),
+        ("cost", float("inf"), "a float in [0, inf)"),
+        ("split", "future", "one of {temporal, random}"),
+        ("plot", 1, "True or False"),
+    ],
+)
+def test_check_rejects_with_one_line_naming_parameter_value_and_allowed(name, value, allowed):
+    with pytest.raises(ParameterError) as caught:
+        parse_parameters(CELL)[name].check(value)
+    message = str(caught.value)
+    assert message == f"parameter {name} = {value!r} is not allowed: expected {allowed}"
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [("seed", "42", 42), ("seed", "1_000", 1000), ("rate", "0.25", 0.25), ("rate", "1e-3", 0.001), ("split", "random", "random"), ("plot", "false", False), ("plot", "True", True)],
+)
+def test_from_text_converts_command_line_values_by_declared_type(name, text, expected):
+    assert parse_parameters(CELL)[name].from_text(text) == expected
+
+
+@pytest.mark.parametrize("name, text", [("seed", "abc"), ("seed", "4.5"), ("rate", "high"), ("plot", "yes"), ("split", "3")])
+def test_from_text_rejects_text_that_is_not_an_allowed_value(name, text):
+    with pytest.raises(ParameterError, match=f"parameter {name} = '{text}' is not allowed"):
+        parse_parameters(CELL)[name].from_text(text)
+
+
+@pytest.mark.parametrize(
+    "source, problem",
+    [
+        ("seed = 7  # no annotation", "expected 'name: type = value  # help'"),
+        ("seed: list = [1]  # a list", "allowed types are int, float, str, bool"),
+        ("seed: int = 7 + x  # not a literal", "must be a literal"),
+        ("seed: int = 70  # too big, in [0, 10]", "the default is not allowed"),
+        ("seed: int = 1  # one\nseed: int = 2  # two", "declared twice"),
+        ("seed: int = 1  # empty, in [5, 1]", "is empty"),
+        ("seed: int = 1  # bad bound, in [a, 5]", "'a' is not a number"),
+        ("seed: int = (1  # unclosed bracket", "cannot read"),
+        ('name: str = "x  # unclosed string', "must be a literal"),
+    ],
+)
+def test_malformed_declarations_are_rejected_with_the_line(source, problem):
+    with pytest.raises(ParameterError, match="my.ipynb, parameters cell, line") as caught:
+        parse_parameters(source, where="my.ipynb, parameters cell")
+    assert problem in str(caught.value)
+
+
+@pytest.fixture
+def shell():
+    shell = InteractiveShell.instance()
+    yield shell
+    shell.reset()
+
+
+def test_check_parameters_in_a_shell_uses_the_latest_parameters_cell_and_injected_values(shell):
+    assert shell.run_cell(CELL, store_history=True).success
+    assert shell.run_cell("seed = 3\nrate = 0.5\ncost = 2", store_history=True).success  # what papermill injects
+    result = shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()", store_history=True)
+    assert result.success
+    values = shell.user_ns["values"]
+    assert values["seed"] == 3 and values["rate"] == 0.5
+    assert shell.user_ns["cost"] == 2.0 and isinstance(shell.user_ns["cost"], float)
+
+
+def test_check_parameters_in_a_shell_rejects_an_injected_value_out_of_range(shell):
+    shell.run_cell(CELL, store_history=True)
+    shell.run_cell("rate = 1.5", store_history=True)
+    result = shell.run_cell("import mlsd\nmlsd.check_parameters()", store_history=True)
+    assert isinstance(result.error_in_exec, ParameterError)
+    assert str(result.error_in_exec) == "parameter rate = 1.5 is not allowed: expected a float in (0, 1)"
+    assert result.error_in_exec._render_traceback_() == [f"ParameterError: {result.error_in_exec}"]
+
+
+def test_check_parameters_without_a_parameters_cell_says_what_to_run(shell):
+    result = shell.run_cell("import mlsd\nmlsd.check_parameters()", store_history=True)
+    assert isinstance(result.error_in_exec, ParameterError)
+    assert "run the cell tagged 'parameters' first" in str(result.error_in_exec)
+
+
+def test_check_parameters_outside_a_notebook_is_an_error():
+    InteractiveShell.clear_instance()
+    from mlsd import check_parameters
+
+    with pytest.raises(RuntimeError, match="inside a notebook"):
+        check_parameters()

@@ -1,0 +1,62 @@
+"""Recorded results: what record() accepts, and reading records back from notebook files."""
+
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from mlsd.records import RECORD_MIME, read_records, record, records_from_notebook
+
+
+def _output(name, value):
+    return nbformat.v4.new_output("display_data", data={RECORD_MIME: {"name": name, "value": value}, "text/plain": "x"})
+
+
+def test_records_are_read_in_order_and_the_later_of_two_wins(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    first, second = nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b")
+    first.outputs = [_output("auc", 0.75), nbformat.v4.new_output("stream", text="hello")]
+    second.outputs = [_output("ne", 0.9), _output("auc", 0.8)]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# t"), first, second]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook, path)
+    assert read_records(path) == {"auc": 0.8, "ne": 0.9}
+    assert list(records_from_notebook(json.loads(path.read_text()))) == ["auc", "ne"]
+
+
+def test_read_records_names_a_missing_or_broken_file(tmp_path):
+    with pytest.raises(ValueError, match="no such notebook file"):
+        read_records(tmp_path / "missing.ipynb")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    with pytest.raises(ValueError, match="broken.ipynb: not a notebook"):
+        read_records(broken)
+    broken.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="no 'cells' list"):
+        read_records(broken)
+
+
+def test_record_displays_a_record_bundle(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
+    record("auc", np.float64(0.8125))
+    record("count", np.int64(3))
+    assert shown[0][RECORD_MIME] == {"name": "auc", "value": 0.8125}
+    assert type(shown[0][RECORD_MIME]["value"]) is float
+    assert shown[0]["text/plain"] == "recorded auc = 0.8125"
+    assert shown[1][RECORD_MIME]["value"] == 3 and type(shown[1][RECORD_MIME]["value"]) is int
+
+
+@pytest.mark.parametrize(
+    "name, value, error, message",
+    [
+        ("", 1.0, ValueError, "record name '' is not allowed"),
+        ("has space", 1.0, ValueError, "is not allowed"),
+        ("ne", float("nan"), ValueError, "record ne = nan is not allowed: values must be finite"),
+        ("ne", [1, 2], TypeError, "value of type list is not allowed"),
+    ],
+)
+def test_record_rejects_bad_names_and_values(name, value, error, message):
+    with pytest.raises(error, match=message):
+        record(name, value)
