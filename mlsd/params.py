@@ -12,19 +12,22 @@ the trailing comment is the help text that ``mlsd list`` and ``papermill --help-
 The help may end with the allowed values: an interval in mathematical notation — ``[lo, hi]``
 closed, ``(lo, hi)`` open, mixed brackets allowed, ``inf`` for no bound — or a set ``{a, b, c}``.
 
-The same parsed declaration serves both checks: :func:`check_parameters`, called in the cell right
-after the parameters cell, and the runner (:mod:`mlsd.runs`), which rejects unknown names, wrong
-types and values out of range before any kernel starts.
+The notebook file is the one source of the declarations, read by both checks:
+:func:`check_parameters`, called in the cell right after the parameters cell with the notebook's own
+file name, and the runner (:mod:`mlsd.runs`), which rejects unknown names, wrong types and values out
+of range before any kernel starts.
 """
 
 from __future__ import annotations
 
 import ast
 import io
+import json
 import math
 import re
 import tokenize
 from dataclasses import dataclass
+from pathlib import Path
 
 TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 
@@ -153,20 +156,46 @@ def parse_parameters(source: str, where: str = "parameters cell") -> dict[str, P
     return parameters
 
 
-def check_parameters(namespace: dict | None = None) -> dict:
-    """Check the notebook's parameter values against their declarations; return them as a dict.
+def parameters_source(notebook: dict) -> str | None:
+    """Source of the first cell tagged ``parameters`` of a notebook's JSON, or None if there is none."""
+    for cell in notebook.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else source
+    return None
 
-    Call it in the cell right after the cell tagged ``parameters``. It reads the declarations from
-    the most recently executed parameters cell and the values from the notebook's namespace (where
-    ``mlsd run`` or papermill may have injected new ones), and raises :class:`ParameterError` with a
-    one-line message for the first value that is not allowed. Float parameters given as ints are
-    converted to float in the namespace.
+
+def read_declarations(notebook_path: str | Path) -> dict[str, Parameter]:
+    """The declarations of the parameters cell of the notebook file at ``notebook_path``."""
+    path = Path(notebook_path)
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"no notebook {str(path)!r} in {Path.cwd()}; pass this notebook's own file name") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParameterError(f"{path}: cannot read the notebook ({error})") from None
+    source = parameters_source(notebook)
+    return {} if source is None else parse_parameters(source, where=f"{path}, parameters cell")
+
+
+def check_parameters(notebook: str | Path, namespace: dict | None = None) -> dict:
+    """Check the parameter values of a running notebook against its declarations; return them.
+
+    Call it in the cell right after the cell tagged ``parameters``, with the notebook's own file
+    name: ``params = mlsd.check_parameters("2_metrics.ipynb")``. Jupyter, papermill and nbval all
+    start the kernel in the notebook's folder, so the name is enough. The declarations come from the
+    file's parameters cell (as for ``mlsd run``) and the values from ``namespace`` — by default the
+    notebook's, where ``mlsd run`` or papermill may have injected new ones. Float parameters given as
+    ints are converted to float in the namespace.
+
+    Raises
+    ------
+    ParameterError
+        One line for the first value that is not allowed, or when the notebook cannot be read.
     """
-    shell = _ipython_shell()
-    namespace = shell.user_ns if namespace is None else namespace
-    declared = _latest_parameters_cell(shell.user_ns.get("In", []))
+    namespace = _notebook_namespace() if namespace is None else namespace
     values = {}
-    for name, parameter in declared.items():
+    for name, parameter in read_declarations(notebook).items():
         if name not in namespace:
             raise ParameterError(f"parameter {name} is declared but has no value; run the parameters cell first")
         values[name] = namespace[name] = parameter.check(namespace[name])
@@ -231,22 +260,15 @@ def _parse_bound(text: str, where: str) -> float:
         raise ParameterError(f"{where}: {text.strip()!r} is not a number") from None
 
 
-def _latest_parameters_cell(history: list[str]) -> dict[str, Parameter]:
-    for source in reversed(history[:-1] if history else []):
-        if any(_DECLARATION.match(line.strip()) for line in source.splitlines()):
-            return parse_parameters(source)
-    raise ParameterError("no parameters cell has been run yet; run the cell tagged 'parameters' first")
-
-
-def _ipython_shell():
+def _notebook_namespace() -> dict:
     try:
         from IPython import get_ipython
     except ImportError:
         get_ipython = lambda: None  # noqa: E731
     shell = get_ipython()
     if shell is None:
-        raise RuntimeError("check_parameters() runs inside a notebook; elsewhere use Parameter.check")
-    return shell
+        raise RuntimeError("check_parameters() without a namespace runs inside a notebook; pass namespace=")
+    return shell.user_ns
 
 
 def _number(value: float) -> str:

@@ -36,7 +36,7 @@ def write_notebook(path: Path, parameters: str = PARAMETERS, body: str = BODY, s
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# A test notebook"),
         cell,
-        nbformat.v4.new_code_cell("import mlsd\nmlsd.check_parameters();"),
+        nbformat.v4.new_code_cell(f"import mlsd\nparams = mlsd.check_parameters({path.name!r})"),
         nbformat.v4.new_code_cell(body),
         nbformat.v4.new_code_cell('if mode == "fail":\n    raise RuntimeError("asked to fail")'),
     ]

@@ -5,7 +5,8 @@ import math
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from mlsd.params import Choices, Interval, ParameterError, parse_parameters
+from kit_factory import write_notebook
+from mlsd.params import Choices, Interval, ParameterError, check_parameters, parse_parameters
 
 CELL = """\
 # comments and blank lines are skipped
@@ -98,40 +99,50 @@ def test_malformed_declarations_are_rejected_with_the_line(source, problem):
 
 
 @pytest.fixture
-def shell():
+def shell(tmp_path, monkeypatch):
+    """An IPython shell whose working folder holds notebook.ipynb, declaring CELL's parameters."""
+    write_notebook(tmp_path / "notebook.ipynb", parameters=CELL)
+    monkeypatch.chdir(tmp_path)
     shell = InteractiveShell.instance()
     yield shell
     shell.reset()
+    InteractiveShell.clear_instance()
 
 
-def test_check_parameters_in_a_shell_uses_the_latest_parameters_cell_and_injected_values(shell):
-    assert shell.run_cell(CELL, store_history=True).success
-    assert shell.run_cell("seed = 3\nrate = 0.5\ncost = 2", store_history=True).success  # what papermill injects
-    result = shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()", store_history=True)
+def test_check_parameters_reads_declarations_from_the_file_and_values_from_the_notebook(shell):
+    assert shell.run_cell(CELL).success
+    assert shell.run_cell("seed = 3\nrate = 0.5\ncost = 2").success  # what papermill injects
+    result = shell.run_cell('import mlsd\nvalues = mlsd.check_parameters("notebook.ipynb")')
     assert result.success
     values = shell.user_ns["values"]
-    assert values["seed"] == 3 and values["rate"] == 0.5
+    assert values["seed"] == 3 and values["rate"] == 0.5 and values["split"] == "temporal"
     assert shell.user_ns["cost"] == 2.0 and isinstance(shell.user_ns["cost"], float)
 
 
-def test_check_parameters_in_a_shell_rejects_an_injected_value_out_of_range(shell):
-    shell.run_cell(CELL, store_history=True)
-    shell.run_cell("rate = 1.5", store_history=True)
-    result = shell.run_cell("import mlsd\nmlsd.check_parameters()", store_history=True)
+def test_check_parameters_rejects_an_injected_value_with_one_line(shell):
+    shell.run_cell(CELL)
+    shell.run_cell("rate = 1.5")
+    result = shell.run_cell('import mlsd\nmlsd.check_parameters("notebook.ipynb")')
     assert isinstance(result.error_in_exec, ParameterError)
     assert str(result.error_in_exec) == "parameter rate = 1.5 is not allowed: expected a float in (0, 1)"
     assert result.error_in_exec._render_traceback_() == [f"ParameterError: {result.error_in_exec}"]
 
 
-def test_check_parameters_without_a_parameters_cell_says_what_to_run(shell):
-    result = shell.run_cell("import mlsd\nmlsd.check_parameters()", store_history=True)
+def test_check_parameters_before_the_parameters_cell_says_what_to_run(shell):
+    result = shell.run_cell('import mlsd\nmlsd.check_parameters("notebook.ipynb")')
+    assert str(result.error_in_exec) == "parameter seed is declared but has no value; run the parameters cell first"
+
+
+def test_check_parameters_names_a_missing_notebook(shell):
+    result = shell.run_cell('import mlsd\nmlsd.check_parameters("renamed.ipynb")')
     assert isinstance(result.error_in_exec, ParameterError)
-    assert "run the cell tagged 'parameters' first" in str(result.error_in_exec)
+    assert "no notebook 'renamed.ipynb' in" in str(result.error_in_exec)
 
 
-def test_check_parameters_outside_a_notebook_is_an_error():
+def test_check_parameters_outside_a_notebook_needs_a_namespace(tmp_path):
     InteractiveShell.clear_instance()
-    from mlsd import check_parameters
-
+    path = write_notebook(tmp_path / "n.ipynb", parameters=CELL)
     with pytest.raises(RuntimeError, match="inside a notebook"):
-        check_parameters()
+        check_parameters(path)
+    namespace = {"seed": 1, "rate": 0.1, "cost": 0, "split": "random", "plot": False, "note": ""}
+    assert check_parameters(path, namespace)["cost"] == 0.0

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlsd.params import Parameter, ParameterError, parse_parameters
+from mlsd.params import Parameter, ParameterError, parameters_source, parse_parameters
 
 NOTEBOOK_DIRS = ("notebooks", "exercises")
 
@@ -56,15 +56,6 @@ def load(path: Path, root: Path) -> NotebookInfo:
             raise ParameterError(f"{name}: metadata mlsd.smallest names {key}, which is not a parameter")
         smallest[key] = parameters[key].check(value)
     return NotebookInfo(path.resolve(), name, parameters, smallest)
-
-
-def parameters_source(notebook: dict) -> str | None:
-    """Source of the first cell tagged ``parameters``, or None when there is none."""
-    for cell in notebook.get("cells", []):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else source
-    return None
 
 
 def case_names(notebook: NotebookInfo, root: Path) -> set[str]:
