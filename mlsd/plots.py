@@ -1,0 +1,30 @@
+"""Figures the notebooks share. Each function draws on the given matplotlib Axes and returns it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlsd.metrics.thresholds import ThresholdCurve
+
+
+def cost_by_threshold(ax, curve: ThresholdCurve, cost_fp: float, cost_fn: float, marks: dict[str, float], grid: int = 501):
+    """Mean cost per item against the threshold on [0, 1], with vertical lines at ``marks``."""
+    thresholds = np.linspace(0, 1, grid)
+    ax.plot(thresholds, curve.expected_cost(thresholds, cost_fp, cost_fn), color="black", lw=1.5)
+    for (label, threshold), colour in zip(marks.items(), ("tab:red", "tab:blue", "tab:green")):
+        ax.axvline(threshold, color=colour, ls="--", lw=1, label=f"{label} ({threshold:.3f})")
+    ax.set(xlabel="threshold (flag when score ≥ threshold)", ylabel="mean cost per item", title="Cost of acting on the scores")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def precision_recall(ax, curves: dict[str, ThresholdCurve], threshold: float | None = None):
+    """Precision–recall curves, one per scorer; a dot where each stands at ``threshold``."""
+    for name, curve in curves.items():
+        precision, recall, _ = curve.pr_curve()
+        line, = ax.plot(recall, precision, label=f"{name} (AP {curve.average_precision():.3f})", drawstyle="steps-post")
+        if threshold is not None:
+            ax.plot(curve.recall(threshold), curve.precision(threshold), "o", color=line.get_color())
+    ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02), title="Precision and recall")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
