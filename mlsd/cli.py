@@ -113,7 +113,11 @@ def command_run(args) -> int:
         outcome = f"{len(result.records)} records" if result.ok else result.error
         print(f"[{index + 1}/{total}] {result.status:<7}  {result.notebook}  {result.seconds:.1f} s  {outcome}", file=sys.stderr, flush=True)
 
-    results = execute_all(requests, out_dir, args.jobs, args.timeout, started, done, progress_bar=sys.stderr.isatty())
+    try:
+        results = execute_all(requests, out_dir, args.jobs, args.timeout, started, done, progress_bar=sys.stderr.isatty())
+    except KeyboardInterrupt:
+        print(f"mlsd run: interrupted after {len(finished)} of {total} notebooks; their results are in {out_dir / 'summary.csv'}", file=sys.stderr)
+        raise
     write_summary(results, out_dir / "summary.csv")
     print(format_table(results))
     print(f"summary: {out_dir / 'summary.csv'}")

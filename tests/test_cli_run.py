@@ -82,7 +82,7 @@ def test_a_failing_notebook_is_reported_kept_and_does_not_stop_the_others(tiny_k
     rows = {row["notebook"]: row for row in _summary(out)}
     broken = rows["notebooks/01_toy_case/3_broken.ipynb"]
     assert broken["status"] == "failed"
-    assert broken["error"] == "cell [3]: ZeroDivisionError: division by zero"
+    assert broken["error"] == "In [3]: ZeroDivisionError: division by zero"
     assert broken["before"] == "1"
     assert rows["notebooks/01_toy_case/1_framing.ipynb"]["status"] == "ok"
     kept = json.loads((out / "notebooks/01_toy_case/3_broken.ipynb").read_text())

@@ -60,9 +60,10 @@ def execute(request: RunRequest, target: Path, timeout: float | None = None, pro
             resources={"metadata": {"path": str(request.notebook.path.parent)}},
         )
     except PapermillExecutionError as failure:
-        error = f"cell [{failure.exec_count}]: {failure.ename}: {failure.evalue}"
+        error = f"In [{failure.exec_count}]: {failure.ename}: {failure.evalue}"
     except Exception as failure:  # a dead kernel, a timeout or an unreadable file fails this run only
-        error = f"{type(failure).__name__}: {failure}".strip()
+        error = f"{type(failure).__name__}: {failure}"
+    error = " ".join(error.split())
     seconds = time.perf_counter() - started
     records = read_records(target) if target.is_file() else {}
     status = "failed" if error else "ok"
@@ -82,6 +83,8 @@ def execute_all(
 
     ``on_start`` and ``on_finish`` are called (from worker threads for ``on_start``, from the
     calling thread for ``on_finish``) so a caller can show progress and save partial summaries.
+    On KeyboardInterrupt, notebooks not yet started are cancelled, the ones running are left to
+    finish their current cell and stop, and the interrupt is raised again.
     """
 
     def run(index: int, request: RunRequest) -> RunResult:
@@ -89,10 +92,15 @@ def execute_all(
         return execute(request, output_path(request, out_dir), timeout, progress_bar and jobs == 1)
 
     results: list[RunResult | None] = [None] * len(requests)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(run, i, request): i for i, request in enumerate(requests)}
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = {pool.submit(run, i, request): i for i, request in enumerate(requests)}
+    try:
         for future in as_completed(futures):
             index = futures[future]
             results[index] = future.result()
             on_finish(index, results[index])
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
