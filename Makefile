@@ -14,7 +14,8 @@ test: $(INSTALLED)  ## the whole test suite: unit, CLI, benchmarks at tiny scale
 	$(BIN)/python -m pytest
 
 lab: $(INSTALLED)  ## JupyterLab on 127.0.0.1 (open the URL with the token that it prints)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR)/notebooks
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
+		$(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) notebooks/00_start_here.ipynb
 
 bench: $(INSTALLED)  ## benchmarks against reference implementations, ratios printed
 	$(BIN)/python benchmarks/run.py
