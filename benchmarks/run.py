@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_ranking  # noqa: E402
-import bench_thresholds  # noqa: E402
+import bench_ranking
+import bench_thresholds
 
 BENCHMARKS = (bench_thresholds, bench_ranking)
 

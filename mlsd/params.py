@@ -264,7 +264,7 @@ def _notebook_namespace() -> dict:
     try:
         from IPython import get_ipython
     except ImportError:
-        get_ipython = lambda: None  # noqa: E731
+        get_ipython = lambda: None
     shell = get_ipython()
     if shell is None:
         raise RuntimeError("check_parameters() without a namespace runs inside a notebook; pass namespace=")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import run as benchmarks  # noqa: E402
+import run as benchmarks
 
 
 def test_every_benchmark_runs_and_agrees_with_its_reference_at_tiny_scale():

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from kit_factory import run_mlsd, write_notebook
+
 from mlsd.records import read_records
 
 
@@ -70,7 +70,7 @@ def test_same_parameters_give_the_same_records_byte_for_byte(tiny_kit, tmp_path)
     for notebook in ["notebooks/00_start_here.ipynb", "notebooks/01_toy_case/2_metrics.ipynb"]:
         first, second = (json.dumps(read_records(out / notebook)) for out in outputs)
         assert first == second
-    strip = lambda rows: [{k: v for k, v in row.items() if k != "seconds"} for row in rows]  # noqa: E731
+    strip = lambda rows: [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
     assert strip(_summary(outputs[0])) == strip(_summary(outputs[1]))
 
 

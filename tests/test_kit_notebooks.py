@@ -3,10 +3,10 @@
 import json
 
 import pytest
-
 from kit_factory import KIT_ROOT, run_mlsd
-from mlsd.records import read_records
+
 from mlsd.params import parameters_source
+from mlsd.records import read_records
 from mlsd.runs.catalog import discover
 
 NOTEBOOKS = discover(KIT_ROOT)

@@ -4,8 +4,8 @@ import math
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-
 from kit_factory import write_notebook
+
 from mlsd.params import Choices, Interval, ParameterError, check_parameters, parse_parameters
 
 CELL = """\

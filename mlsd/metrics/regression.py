@@ -23,7 +23,7 @@ import numpy as np
 
 from mlsd.metrics._validation import as_1d, non_negative, same_length
 
-__all__ = ["mae", "rmse", "mape", "pinball_loss", "within_tolerance", "late_rate"]
+__all__ = ["late_rate", "mae", "mape", "pinball_loss", "rmse", "within_tolerance"]
 
 
 def mae(y_true, y_pred) -> float:

@@ -7,10 +7,10 @@ papermill's error banner) is kept, and its result names the failing cell and the
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from mlsd.records import read_records
 from mlsd.runs.kernel import IPCKernelManager

@@ -61,21 +61,21 @@ def plan_runs(notebooks: list[NotebookInfo], typed: dict, texts: list[tuple[str,
     requests = []
     for notebook in notebooks:
         overrides = dict(notebook.smallest) if smallest else {}
-        for name, value in typed.items():
+        given_values = [(name, value, False) for name, value in typed.items()]
+        given_values += [(name, text, True) for name, text in texts]
+        for name, value, is_text in given_values:
             if name in notebook.parameters:
-                overrides[name] = _checked(notebook, name, lambda p: p.check(value), problems)
-        for name, text in texts:
-            if name in notebook.parameters:
-                overrides[name] = _checked(notebook, name, lambda p: p.from_text(text), problems)
+                overrides[name] = _checked(notebook, name, value, is_text, problems)
         requests.append(RunRequest(notebook, overrides))
     if problems:
         raise ParameterError("\n".join(problems))
     return requests
 
 
-def _checked(notebook: NotebookInfo, name: str, convert, problems: list):
+def _checked(notebook: NotebookInfo, name: str, value, is_text: bool, problems: list):
+    parameter = notebook.parameters[name]
     try:
-        return convert(notebook.parameters[name])
+        return parameter.from_text(value) if is_text else parameter.check(value)
     except ParameterError as error:
         problems.append(f"{notebook.name}: {error}")
         return None

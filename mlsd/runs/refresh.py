@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from mlsd.runs.catalog import NotebookInfo
 from mlsd.runs.kernel import IPCKernelManager
