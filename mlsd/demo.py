@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlsd.metrics.calibration import calibration_ratio, expected_calibration_error
-from mlsd.metrics.classification import log_loss, normalized_entropy
 from mlsd.metrics.thresholds import ThresholdCurve
+from mlsd.simulation import intercept_for_rate, sigmoid
 
 
 @dataclass(frozen=True)
@@ -45,37 +44,20 @@ def simulate_flagging(n_items: int, positive_rate: float, separation: float, mod
     rng = np.random.default_rng(seed)
     signal = rng.standard_normal(n_items)
     noise = rng.standard_normal(n_items)
-    intercept = _intercept_for_rate(separation * signal, positive_rate)
+    intercept = intercept_for_rate(separation * signal, positive_rate)
     true_logit = intercept + separation * signal
-    labels = (rng.random(n_items) < _sigmoid(true_logit)).astype(int)
+    labels = (rng.random(n_items) < sigmoid(true_logit)).astype(int)
     if labels.min() == labels.max():
         raise ValueError(
             f"the sample of n_items={n_items} at positive_rate={positive_rate} has only "
             f"{'positives' if labels[0] else 'negatives'}; raise n_items or positive_rate"
         )
-    return FlaggingWorld(labels, _sigmoid(true_logit), _sigmoid(true_logit + model_noise * noise))
+    return FlaggingWorld(labels, sigmoid(true_logit), sigmoid(true_logit + model_noise * noise))
 
 
 def bayes_threshold(cost_fp: float, cost_fn: float) -> float:
     """The cost-minimising threshold for calibrated probabilities: cost_fp / (cost_fp + cost_fn)."""
     return cost_fp / (cost_fp + cost_fn)
-
-
-def compare_scorers(labels: np.ndarray, scores: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One row per scorer: ranking quality (ROC AUC, average precision) and probability quality
-    (log loss, normalized entropy, calibration ratio, expected calibration error)."""
-    rows = {}
-    for name, score in scores.items():
-        curve = ThresholdCurve(labels, score)
-        rows[name] = {
-            "roc_auc": curve.roc_auc(),
-            "average_precision": curve.average_precision(),
-            "log_loss": log_loss(labels, score),
-            "normalized_entropy": normalized_entropy(labels, score),
-            "calibration_ratio": calibration_ratio(labels, score),
-            "ece": expected_calibration_error(labels, score),
-        }
-    return pd.DataFrame(rows).T
 
 
 def decision_table(labels: np.ndarray, rules: dict[str, tuple[np.ndarray, float]], cost_fp: float, cost_fn: float) -> pd.DataFrame:
@@ -93,18 +75,3 @@ def decision_table(labels: np.ndarray, rules: dict[str, tuple[np.ndarray, float]
             "mean_cost": curve.expected_cost(threshold, cost_fp, cost_fn),
         }
     return pd.DataFrame(rows).T
-
-
-def _intercept_for_rate(shifted_logit: np.ndarray, rate: float, steps: int = 100) -> float:
-    low, high = -30.0, 30.0
-    for _ in range(steps):
-        middle = (low + high) / 2
-        if _sigmoid(middle + shifted_logit).mean() < rate:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(z / 2))

@@ -1,0 +1,61 @@
+"""The design review of the ad click-prediction system, filled point by point."""
+
+from __future__ import annotations
+
+from mlsd.design import DesignDoc
+
+
+def design_doc() -> DesignDoc:
+    """The 14-point review of click prediction for a second-price ad auction."""
+    return DesignDoc(
+        title="Ad click prediction for the auction",
+        decision=(
+            "Which ad wins each slot, and what it pays: ads are ranked by expected value "
+            "eCPM = bid × pCTR, and the price depends on the runner-up's eCPM. The probability "
+            "itself enters the price, so it must be right, not just well ordered."
+        ),
+        user=[
+            "Users see the winning ads (relevance, ad load).",
+            "Advertisers pay per click and judge return on spend.",
+            "The auction service consumes pCTR on every request.",
+        ],
+        cost_of_failure=[
+            "Over-predicted pCTR: the wrong ad wins and advertisers are overcharged (calibration ratio > 1).",
+            "Under-predicted pCTR: good ads lose auctions and revenue is left on the table.",
+            "Late prediction: the request times out and the slot is filled by the fallback, or left empty.",
+            "Biased prediction: new ads or small advertisers never get shown (cold start feeds itself).",
+        ],
+        goals=["Calibrated pCTR with low normalized entropy on tomorrow's traffic.", "Within the serving latency budget at peak QPS."],
+        non_goals=["Choosing bids or budgets for advertisers.", "Post-click conversion prediction (a separate model)."],
+        data_sources=["Impression logs (user, ad, site, device, hour, slot).", "Click logs, joined to impressions by impression id.", "Ad and advertiser catalogue."],
+        data_labels=(
+            "Label = clicked within a window after the impression. Clicks arrive late (minutes to days), "
+            "so the window trades label completeness against freshness."
+        ),
+        data_freshness="Ad quality drifts daily and new ads arrive every day: counters in near real time, retraining at least daily.",
+        data_owners=["Ads logging team (impressions, clicks).", "Ads catalogue team (ads, advertisers)."],
+        baseline="Each ad's smoothed historical click rate (clicks + m × global rate) / (impressions + m).",
+        metrics_offline=["Normalized entropy (log loss / entropy of the base rate).", "Calibration ratio and expected calibration error.", "ROC AUC for ranking, on a time-based split."],
+        metrics_online=["CTR", "Revenue per thousand requests", "Calibration ratio on live traffic"],
+        metrics_business=["Advertiser return on spend and retention", "Total revenue"],
+        metrics_guardrail=["p99 scoring latency", "Ad hide / report rate", "Share of impressions for new ads"],
+        metrics_slice=["New vs established ads", "Device", "Publisher (site)", "Ad category"],
+        model=[
+            "Smoothed historical CTR per ad (the baseline).",
+            "Logistic regression on hashed categoricals with feature crosses.",
+            "Gradient-boosted trees on historical counters, or trees feeding a linear model (He et al. 2014).",
+        ],
+        serving=(
+            "Online: request → feature lookup (counters, user and context) → candidate ads → pCTR for each "
+            "→ auction; tens of milliseconds in total at thousands of QPS. Degrades to the baseline CTR table."
+        ),
+        validation=["Offline: time-based split, NE and calibration by day.", "Shadow scoring on live traffic.", "A/B test on revenue with guardrails."],
+        monitoring=[
+            "Input drift (PSI of device, slot, site, hour), prediction drift, calibration ratio by hour.",
+            "Label delay and click-join completeness.",
+            "The on-call ads-ranking engineer acts on alerts.",
+        ],
+        fallback=["Model or feature service down: serve the smoothed-CTR table.", "Stale counters: fall back to the advertiser-level rate."],
+        ownership=["Ads ranking team owns model and features.", "Ads infrastructure owns serving and the auction."],
+        platform=["Feature store with streaming counters.", "Shared calibration and monitoring service.", "Experimentation platform."],
+    )

@@ -1,0 +1,515 @@
+"""Experiments of the ad-click case study: each turns one design knob and returns a table.
+
+Every function is pure and deterministic: the same market (or seed) and arguments give the same
+DataFrame, byte for byte, one row per setting. Costs are counted, never timed: number of trainings
+and training rows. Each docstring says what is fitted, what is measured and how.
+
+- :func:`freshness_decay` — how fast a model trained once goes stale, next to a retrained one.
+- :func:`retraining_cadence` — retrain every 1, 2, 4, 7 days: quality against trainings.
+- :func:`label_window_tradeoff` — wait longer for clicks (complete labels) or train on fresher data.
+- :func:`downsampling_tradeoff`, :func:`downsampled_predictions` — negative downsampling: cheaper
+  training, intact ranking, broken probabilities until corrected.
+- :func:`exploration_simulation` — ε-exploration for new ads in an auction, against the cold-start trap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mlsd.cases.ad_click.models import HashedLogisticRegression, SmoothedCTRBaseline, downsample_negatives, split_by_day
+from mlsd.cases.ad_click.simulate import AdMarket, clicks_within
+from mlsd.metrics import calibration_ratio, normalized_entropy, roc_auc, undo_downsampling
+
+HOURS_PER_DAY = 24
+DOWNSAMPLING_RATES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02)
+BANDIT_CTR_PRIOR = (2.0, 98.0)
+BANDIT_BID_SIGMA = 0.3
+NEW_AD_PRIOR_SHARE = 0.5
+YOUNG_AD_IMPRESSIONS = 100
+INCUMBENT_HISTORY_IMPRESSIONS = 1_000
+
+ModelFactory = Callable[[], object]
+
+
+def freshness_decay(market: AdMarket, train_until_day: int, make_model: ModelFactory, fresh_window_days: int = 7) -> pd.DataFrame:
+    """Quality of a model trained once, day by day after its training data ends.
+
+    Fitted: one *stale* model on the days ``< train_until_day``, and for every later day ``d`` one
+    *fresh* model on the days ``max(0, d - fresh_window_days) .. d - 1`` (a fresh window equal to
+    the stale one reuses the stale model). Labels are ``click`` (eventual clicks, as if every label
+    were complete). So ``1 + (last_day - train_until_day)`` fits at most. A :class:`HistoricalGBDT`
+    stale model keeps the counters it was trained with (no :meth:`update_counters`): its historical
+    rates freeze too.
+
+    Parameters
+    ----------
+    market : AdMarket
+        From :func:`~mlsd.cases.ad_click.simulate.simulate_market`.
+    train_until_day : int
+        First day not trained on, in ``[1, last_day]``.
+    make_model : callable
+        Returns an unfitted model with ``fit(impressions, labels)`` and ``predict(impressions)``.
+    fresh_window_days : int, default=7
+        Days of training data of each fresh model (>= 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per evaluated day ``d >= train_until_day``: ``day``, ``days_since_training``
+        (``d - train_until_day``; 0 is the day right after the training data), ``normalized_entropy``
+        of the stale model, ``fresh_normalized_entropy`` of the model retrained for that day,
+        ``truth_normalized_entropy`` of the true click probabilities ``true_ctr`` (the floor no
+        model can beat), ``calibration_ratio`` of the stale model (``mean(p) / mean(click)``).
+        ``NE = log_loss / H(mean(click))`` over the day's impressions.
+    """
+    impressions = _check_market(market)
+    last_day = _last_day(impressions)
+    train_until_day = _check_int("train_until_day", train_until_day, 1, last_day)
+    _check_factory(make_model)
+    fresh_window_days = _check_int("fresh_window_days", fresh_window_days, 1)
+    days = impressions["day"].to_numpy()
+    fitted = _WindowFits(impressions, days, make_model)
+    stale = fitted.model(0, train_until_day)
+    rows = []
+    for day in range(train_until_day, last_day + 1):
+        served = impressions[days == day]
+        clicks = served["click"].to_numpy()
+        stale_prob = stale.predict(served)
+        fresh = fitted.model(max(0, day - fresh_window_days), day)
+        rows.append(
+            {
+                "day": day,
+                "days_since_training": day - train_until_day,
+                "normalized_entropy": normalized_entropy(clicks, stale_prob),
+                "fresh_normalized_entropy": normalized_entropy(clicks, fresh.predict(served)),
+                "truth_normalized_entropy": normalized_entropy(clicks, served["true_ctr"].to_numpy()),
+                "calibration_ratio": calibration_ratio(clicks, stale_prob),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def retraining_cadence(
+    market: AdMarket,
+    first_eval_day: int,
+    make_model: ModelFactory,
+    cadences: tuple[int, ...] = (1, 2, 4, 7),
+    train_window_days: int = 7,
+) -> pd.DataFrame:
+    """Quality against cost when the model is retrained every ``c`` days.
+
+    Evaluated days: ``first_eval_day .. last_day``. With cadence ``c`` the model is retrained at the
+    start of days ``first_eval_day + k c`` (k = 0, 1, …) on the ``train_window_days`` days before
+    (fewer at the start of the data), and each evaluated day uses the latest model. Labels are
+    ``click``. Fitted: one model per distinct training day over all cadences and the daily
+    reference — ``last_day - first_eval_day + 1`` fits, shared by every cadence. A
+    :class:`HistoricalGBDT` keeps the counters it was trained with between retrainings.
+
+    Parameters
+    ----------
+    market : AdMarket
+        From :func:`~mlsd.cases.ad_click.simulate.simulate_market`.
+    first_eval_day : int
+        First evaluated day, in ``[1, last_day]``.
+    make_model : callable
+        Returns an unfitted model with ``fit(impressions, labels)`` and ``predict(impressions)``.
+    cadences : tuple of int, default=(1, 2, 4, 7)
+        Days between retrainings, distinct integers >= 1.
+    train_window_days : int, default=7
+        Days of training data of each training (>= 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cadence ``c``: ``cadence_days``, ``trainings`` (number of fits over the
+        evaluated days), ``training_rows`` (rows summed over those fits: the compute proxy),
+        ``mean_normalized_entropy`` (``mean_d NE_d`` over evaluated days ``d``, each
+        ``NE_d = log_loss_d / H(mean(click_d))``), ``ne_vs_daily`` (``mean NE(c) - mean NE(1)``,
+        the daily retraining computed as reference even when 1 is not in ``cadences``).
+    """
+    impressions = _check_market(market)
+    last_day = _last_day(impressions)
+    first_eval_day = _check_int("first_eval_day", first_eval_day, 1, last_day)
+    _check_factory(make_model)
+    cadences = _check_distinct_ints("cadences", cadences)
+    train_window_days = _check_int("train_window_days", train_window_days, 1)
+    days = impressions["day"].to_numpy()
+    fitted = _WindowFits(impressions, days, make_model)
+    eval_days = np.arange(first_eval_day, last_day + 1)
+    daily_ne = {}
+    for day in eval_days:
+        model = fitted.model(max(0, day - train_window_days), day)
+        served = impressions[days == day]
+        daily_ne[day] = normalized_entropy(served["click"].to_numpy(), model.predict(served))
+
+    def cadence_row(cadence: int) -> dict:
+        training_days = eval_days[(eval_days - first_eval_day) % cadence == 0]
+        serving_model_day = first_eval_day + (eval_days - first_eval_day) // cadence * cadence
+        return {
+            "cadence_days": cadence,
+            "trainings": len(training_days),
+            "training_rows": int(sum(fitted.rows(max(0, day - train_window_days), day) for day in training_days)),
+            "mean_normalized_entropy": float(np.mean([daily_ne[day] for day in serving_model_day])),
+        }
+
+    table = pd.DataFrame([cadence_row(cadence) for cadence in cadences])
+    table["ne_vs_daily"] = table["mean_normalized_entropy"] - cadence_row(1)["mean_normalized_entropy"]
+    return table
+
+
+def label_window_tradeoff(
+    market: AdMarket,
+    decision_day: int,
+    windows_hours: tuple[float, ...] = (1, 6, 24, 72),
+    train_window_days: int = 7,
+    make_model: ModelFactory = SmoothedCTRBaseline,
+) -> pd.DataFrame:
+    """Short label windows miss late clicks; long ones train on older data.
+
+    At the start of ``decision_day`` (time ``T = decision_day`` in days) a model is trained to
+    serve that day. With a label window of ``W`` hours only impressions shown at least ``W`` hours
+    before ``T`` have a settled label, "clicked within ``W`` hours"
+    (:func:`~mlsd.cases.ad_click.simulate.clicks_within`). Fitted: one model per window, on the
+    impressions with ``time`` in ``[T - train_window_days, T - W / 24)``. Evaluated on the
+    impressions of ``decision_day`` against eventual clicks (``click``).
+
+    Parameters
+    ----------
+    market : AdMarket
+        From :func:`~mlsd.cases.ad_click.simulate.simulate_market`.
+    decision_day : int
+        The day served, in ``[1, last_day]``.
+    windows_hours : tuple of float, default=(1, 6, 24, 72)
+        Label windows, distinct, each in ``(0, 24 * min(train_window_days, decision_day))`` so that
+        some training time remains.
+    train_window_days : int, default=7
+        Length of the training period before ``T`` (>= 1).
+    make_model : callable, default=SmoothedCTRBaseline
+        Returns an unfitted model with ``fit(impressions, labels)`` and ``predict(impressions)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window ``W``: ``window_hours``; ``clicks_missed_share``, the share of the
+        training impressions' eventual clicks whose delay exceeds ``W`` (the truth is
+        ``P(delay > W) = 1 - Φ((ln W - ln DELAY_MEDIAN_HOURS) / DELAY_SIGMA)``);
+        ``freshest_label_age_hours`` (``= W``: the newest training label is that old at ``T``);
+        ``training_rows``; ``normalized_entropy`` and ``calibration_ratio`` (``mean(p) / mean(click)``)
+        on ``decision_day``.
+    """
+    impressions = _check_market(market)
+    decision_day = _check_int("decision_day", decision_day, 1, _last_day(impressions))
+    train_window_days = _check_int("train_window_days", train_window_days, 1)
+    longest = HOURS_PER_DAY * min(train_window_days, decision_day)
+    windows_hours = _check_distinct_numbers("windows_hours", windows_hours, lambda hours: 0 < hours < longest, f"numbers in (0, {longest})")
+    _check_factory(make_model)
+    time = impressions["time"].to_numpy()
+    served = impressions[impressions["day"].to_numpy() == decision_day]
+    served_clicks = served["click"].to_numpy()
+    rows = []
+    for window in windows_hours:
+        trained_on = impressions[(time >= decision_day - train_window_days) & (time < decision_day - window / HOURS_PER_DAY)]
+        clicked = trained_on["click"].to_numpy() == 1
+        prediction = make_model().fit(trained_on, clicks_within(trained_on, window)).predict(served)
+        rows.append(
+            {
+                "window_hours": window,
+                "clicks_missed_share": float(np.mean(trained_on["click_delay_hours"].to_numpy()[clicked] > window)),
+                "freshest_label_age_hours": window,
+                "training_rows": len(trained_on),
+                "normalized_entropy": normalized_entropy(served_clicks, prediction),
+                "calibration_ratio": calibration_ratio(served_clicks, prediction),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def downsampled_predictions(
+    market: AdMarket, first_test_day: int, rates: tuple[float, ...] = DOWNSAMPLING_RATES, seed: int = 0
+) -> tuple[np.ndarray, dict[float, np.ndarray]]:
+    """Test labels and the raw predictions of a model trained at each negative-downsampling rate.
+
+    Fitted: one :class:`~mlsd.cases.ad_click.models.HashedLogisticRegression` per rate ``w``, with
+    ``negative_rate=w`` and ``seed``, on the days ``< first_test_day`` (every click kept, each
+    non-click kept with probability ``w``). Predictions are raw: trained on odds inflated by
+    ``1 / w``, not yet corrected with :func:`mlsd.metrics.undo_downsampling`.
+
+    Parameters
+    ----------
+    market : AdMarket
+        From :func:`~mlsd.cases.ad_click.simulate.simulate_market`.
+    first_test_day : int
+        First test day; earlier days train.
+    rates : tuple of float, default=(1.0, 0.5, 0.2, 0.1, 0.05, 0.02)
+        Negative keep rates, distinct, each in ``(0, 1]``.
+    seed : int, default=0
+        Seed of the downsampling draw.
+
+    Returns
+    -------
+    y_test : numpy.ndarray
+        ``click`` of the test days.
+    raw_predictions : dict
+        ``{rate: raw predicted probabilities on the test days}``, in the order of ``rates``.
+    """
+    train, test = _downsampling_split(market, first_test_day)
+    rates = _check_distinct_numbers("rates", rates, lambda rate: 0 < rate <= 1, "numbers in (0, 1]")
+    seed = _check_int("seed", seed, 0)
+    labels = train["click"].to_numpy()
+    raw = {rate: HashedLogisticRegression(negative_rate=rate, seed=seed).fit(train, labels).predict(test) for rate in rates}
+    return test["click"].to_numpy(), raw
+
+
+def downsampling_tradeoff(
+    market: AdMarket, first_test_day: int, rates: tuple[float, ...] = DOWNSAMPLING_RATES, seed: int = 0
+) -> pd.DataFrame:
+    """Negative downsampling: fewer training rows, the same ranking, probabilities off until corrected.
+
+    Fitted: as :func:`downsampled_predictions` (one hashed logistic regression per rate; call that
+    function for the predictions themselves). Measured on the test days against ``click``.
+
+    Parameters
+    ----------
+    market, first_test_day, rates, seed
+        As in :func:`downsampled_predictions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rate ``w``: ``negative_rate``; ``training_rows`` (clicks plus kept non-clicks);
+        ``raw_mean_prediction`` (``mean(p)``); ``raw_calibration_ratio`` (``mean(p) / mean(click)``,
+        near ``1 / w`` while ``p / w`` stays small); ``corrected_calibration_ratio`` with
+        ``q = p / (p + (1 - p) / w)``; ``raw_normalized_entropy`` and ``corrected_normalized_entropy``
+        (``log_loss / H(mean(click))``); ``roc_auc`` (the same for ``p`` and ``q``: the correction
+        keeps the order).
+    """
+    y_test, raw_predictions = downsampled_predictions(market, first_test_day, rates, seed)
+    train_labels = _downsampling_split(market, first_test_day)[0]["click"].to_numpy()
+    rows = []
+    for rate, raw in raw_predictions.items():
+        corrected = undo_downsampling(raw, rate)
+        rows.append(
+            {
+                "negative_rate": rate,
+                "training_rows": int(downsample_negatives(train_labels, rate, seed).sum()),
+                "raw_mean_prediction": float(raw.mean()),
+                "raw_calibration_ratio": calibration_ratio(y_test, raw),
+                "corrected_calibration_ratio": calibration_ratio(y_test, corrected),
+                "raw_normalized_entropy": normalized_entropy(y_test, raw),
+                "corrected_normalized_entropy": normalized_entropy(y_test, corrected),
+                "roc_auc": roc_auc(y_test, raw),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def exploration_simulation(
+    n_rounds: int = 20_000,
+    epsilons: tuple[float, ...] = (0.0, 0.02, 0.05, 0.1, 0.2),
+    n_initial_ads: int = 50,
+    new_ads_per_1000_rounds: float = 5.0,
+    prior_strength: float = 100.0,
+    mean_ad_lifetime_rounds: float = 10_000.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """An auction that must discover good new ads: ε-exploration against the cold-start trap.
+
+    Generative story (one ``numpy`` Generator seeded by ``seed``; every ε sees the same ads and
+    the same random draws, so their differences come from the policy alone):
+
+    Ads
+        each ad has a true click rate ``ctr ~ Beta(2, 98)`` (mean 0.02) and a bid
+        ``~ LogNormal(0, 0.3²)``, and lives ``~ Exponential(mean_ad_lifetime_rounds)`` rounds.
+        ``n_initial_ads`` incumbents are live at round 0 with a logged history of 1,000
+        impressions each (clicks ``~ Binomial(1000, ctr)``); new ads arrive at round
+        ``~ Uniform(0, n_rounds)``, ``Poisson(new_ads_per_1000_rounds * n_rounds / 1000)`` of them,
+        with no history.
+    Rounds
+        one slot is sold per round. Greedy: the live ad with the highest ``bid × estimate``, where
+        ``estimate = (clicks + m · prior) / (impressions + m)`` with ``m = prior_strength`` and a
+        pessimistic ``prior = 0.5 × 0.02`` (half the mean click rate): an ad never shown looks worse
+        than an average one, so greedy rarely shows it — the cold-start trap. With probability ε
+        the slot goes instead to a uniformly drawn live *young* ad (fewer than 100 impressions),
+        when there is one. The shown ad is clicked with probability ``ctr``.
+
+    Nothing is fitted; the auction runs for all ε at once, vectorised across ε.
+
+    Parameters
+    ----------
+    n_rounds : int, default=20000
+        Slots sold (>= 1).
+    epsilons : tuple of float, default=(0.0, 0.02, 0.05, 0.1, 0.2)
+        Exploration rates, distinct, each in ``[0, 1]``.
+    n_initial_ads : int, default=50
+        Incumbent ads (>= 1).
+    new_ads_per_1000_rounds : float, default=5.0
+        Arrival rate of new ads (>= 0).
+    prior_strength : float, default=100.0
+        ``m``, pseudo-impressions of the prior (> 0).
+    mean_ad_lifetime_rounds : float, default=10000.0
+        Mean lifetime of an ad (> 0; ``inf`` keeps every ad).
+    seed : int, default=0
+        Seed of every draw.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ε: ``epsilon``; ``expected_revenue`` (``Σ_rounds bid × ctr`` of the shown ad,
+        revenue per click = bid); ``revenue_vs_oracle`` (that over ``Σ_rounds max_live bid × ctr``,
+        always showing the truly best live ad); ``new_ad_impression_share`` (rounds won by ads that
+        arrived after round 0, over rounds with a live ad); ``good_new_ads_found`` (share of new
+        ads with ``ctr`` above the 75th percentile of Beta(2, 98) that reach 100 impressions).
+    """
+    n_rounds = _check_int("n_rounds", n_rounds, 1)
+    epsilons = _check_distinct_numbers("epsilons", epsilons, lambda epsilon: 0 <= epsilon <= 1, "numbers in [0, 1]")
+    n_initial_ads = _check_int("n_initial_ads", n_initial_ads, 1)
+    new_ads_per_1000_rounds = _check_number("new_ads_per_1000_rounds", new_ads_per_1000_rounds, 0, allow_zero=True)
+    prior_strength = _check_number("prior_strength", prior_strength, 0)
+    mean_ad_lifetime_rounds = _check_number("mean_ad_lifetime_rounds", mean_ad_lifetime_rounds, 0, allow_infinite=True)
+    seed = _check_int("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    ads = _draw_bandit_ads(rng, n_rounds, n_initial_ads, new_ads_per_1000_rounds, mean_ad_lifetime_rounds)
+    shown, impressions = _run_auctions(ads, np.array(epsilons), n_rounds, prior_strength, rng)
+    value = ads["bid"] * ads["ctr"]
+    sold = shown >= 0
+    revenue = np.where(sold, value[np.maximum(shown, 0)], 0.0).sum(axis=0)
+    is_new = ads["arrival"] > 0
+    good_new = is_new & (ads["ctr"] > stats.beta.ppf(0.75, *BANDIT_CTR_PRIOR))
+    found = (impressions[:, good_new] >= YOUNG_AD_IMPRESSIONS).mean(axis=1) if good_new.any() else np.full(len(epsilons), np.nan)
+    return pd.DataFrame(
+        {
+            "epsilon": epsilons,
+            "expected_revenue": revenue,
+            "revenue_vs_oracle": revenue / _oracle_revenue(ads, value, n_rounds),
+            "new_ad_impression_share": (sold & is_new[np.maximum(shown, 0)]).sum(axis=0) / max(sold[:, 0].sum(), 1),
+            "good_new_ads_found": found,
+        }
+    )
+
+
+class _WindowFits:
+    """Models fitted on day windows ``[start, end)``, each window fitted once."""
+
+    def __init__(self, impressions: pd.DataFrame, days: np.ndarray, make_model: ModelFactory):
+        self.impressions, self.days, self.make_model = impressions, days, make_model
+        self.fitted = {}
+
+    def rows(self, start: int, end: int) -> int:
+        return int(((self.days >= start) & (self.days < end)).sum())
+
+    def model(self, start: int, end: int):
+        if (start, end) not in self.fitted:
+            window = self.impressions[(self.days >= start) & (self.days < end)]
+            self.fitted[start, end] = self.make_model().fit(window, window["click"].to_numpy())
+        return self.fitted[start, end]
+
+
+def _downsampling_split(market: AdMarket, first_test_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    impressions = _check_market(market)
+    first_test_day = _check_int("first_test_day", first_test_day, 1, _last_day(impressions))
+    return split_by_day(impressions, first_test_day)
+
+
+def _draw_bandit_ads(rng, n_rounds: int, n_initial_ads: int, new_ads_per_1000_rounds: float, mean_lifetime: float) -> dict[str, np.ndarray]:
+    n_new = rng.poisson(new_ads_per_1000_rounds * n_rounds / 1000)
+    n_ads = n_initial_ads + n_new
+    ctr = rng.beta(*BANDIT_CTR_PRIOR, n_ads)
+    arrival = np.concatenate([np.zeros(n_initial_ads, dtype=np.int64), np.sort(rng.integers(1, max(n_rounds, 2), n_new))])
+    lifetime = rng.exponential(1.0, n_ads) * mean_lifetime
+    history = np.where(arrival == 0, INCUMBENT_HISTORY_IMPRESSIONS, 0)
+    return {
+        "ctr": ctr,
+        "bid": rng.lognormal(0, BANDIT_BID_SIGMA, n_ads),
+        "arrival": arrival,
+        "retirement": arrival + lifetime,
+        "history_impressions": history,
+        "history_clicks": rng.binomial(history, ctr),
+    }
+
+
+def _run_auctions(ads: dict[str, np.ndarray], epsilons: np.ndarray, n_rounds: int, prior_strength: float, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Each round's shown ad per ε (-1 when no ad is live) and each ad's impressions per ε."""
+    n_policies, n_ads = len(epsilons), len(ads["ctr"])
+    policies = np.arange(n_policies)
+    impressions = np.zeros((n_policies, n_ads))
+    shown_before = np.tile(ads["history_impressions"].astype(float), (n_policies, 1))
+    clicks = np.tile(ads["history_clicks"].astype(float), (n_policies, 1))
+    pseudo_clicks = prior_strength * NEW_AD_PRIOR_SHARE * stats.beta.mean(*BANDIT_CTR_PRIOR)
+    explore_draw, pick_draw, click_draw = rng.random((3, n_rounds))
+    shown = np.full((n_rounds, n_policies), -1)
+    for round_index in range(n_rounds):
+        live = (ads["arrival"] <= round_index) & (ads["retirement"] > round_index)
+        if not live.any():
+            continue
+        score = np.where(live, ads["bid"] * (clicks + pseudo_clicks) / (shown_before + impressions + prior_strength), -np.inf)
+        young = live & (impressions < YOUNG_AD_IMPRESSIONS)
+        n_young = young.sum(axis=1)
+        young_pick = (np.cumsum(young, axis=1) > (pick_draw[round_index] * n_young)[:, None]).argmax(axis=1)
+        explore = (explore_draw[round_index] < epsilons) & (n_young > 0)
+        chosen = np.where(explore, young_pick, score.argmax(axis=1))
+        impressions[policies, chosen] += 1
+        clicks[policies, chosen] += click_draw[round_index] < ads["ctr"][chosen]
+        shown[round_index] = chosen
+    return shown, impressions
+
+
+def _oracle_revenue(ads: dict[str, np.ndarray], value: np.ndarray, n_rounds: int) -> float:
+    """``Σ_rounds max_live bid × ctr``, in blocks of rounds to bound memory."""
+    total = 0.0
+    for start in range(0, n_rounds, 2_000):
+        rounds = np.arange(start, min(start + 2_000, n_rounds))[:, None]
+        live = (ads["arrival"] <= rounds) & (ads["retirement"] > rounds)
+        total += np.where(live, value, 0.0).max(axis=1).sum()
+    return total
+
+
+def _check_market(market) -> pd.DataFrame:
+    if not isinstance(market, AdMarket):
+        raise ValueError(f"market must be an AdMarket from simulate_market; got {type(market).__name__}")
+    return market.impressions
+
+
+def _last_day(impressions: pd.DataFrame) -> int:
+    return int(impressions["day"].max())
+
+
+def _check_factory(make_model) -> None:
+    if not callable(make_model):
+        raise ValueError(f"make_model must be a zero-argument callable returning an unfitted model; got {make_model!r}")
+
+
+def _check_int(name: str, value, low: int, high: int | None = None) -> int:
+    allowed = f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}"
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return int(value)
+
+
+def _check_number(name: str, value, low: float, allow_zero: bool = False, allow_infinite: bool = False) -> float:
+    allowed = f"a {'' if allow_infinite else 'finite '}number {'>=' if allow_zero else '>'} {low}"
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    value = float(value)
+    if np.isnan(value) or value < low or (value == low and not allow_zero) or (np.isinf(value) and not allow_infinite):
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return value
+
+
+def _check_distinct_ints(name: str, values) -> tuple[int, ...]:
+    values = tuple(values)
+    valid = all(not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 1 for value in values)
+    if not values or not valid or len(set(values)) != len(values):
+        raise ValueError(f"{name} must be distinct integers >= 1, at least one; got {values!r}")
+    return tuple(int(value) for value in values)
+
+
+def _check_distinct_numbers(name: str, values, contains: Callable[[float], bool], allowed: str) -> tuple[float, ...]:
+    values = tuple(values)
+    numeric = all(not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) for value in values)
+    if not values or not numeric or not all(contains(value) for value in values) or len(set(values)) != len(values):
+        raise ValueError(f"{name} must be distinct {allowed}, at least one; got {values!r}")
+    return values

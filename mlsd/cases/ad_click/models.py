@@ -1,0 +1,135 @@
+"""Click-probability models, from the baseline to gradient boosting, all with one interface.
+
+Every model has ``fit(impressions, labels) -> self`` and ``predict(impressions) -> probabilities``,
+so notebooks and experiments can swap them freely. Labels are passed separately because the label
+itself is a design choice (clicks within which window?).
+
+- :class:`SmoothedCTRBaseline` — the historical click rate of the ad, shrunk towards the global rate.
+- :class:`HashedLogisticRegression` — logistic regression on hashed categoricals and crosses.
+- :class:`HistoricalGBDT` — gradient-boosted trees on historical click rates and context.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+from mlsd.cases.ad_click.features import COUNTER_COLUMNS, as_of_day_rates, context_features, hashed_features
+
+
+def _binary_labels(labels, n_rows: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n_rows,):
+        raise ValueError(f"labels must have one value per impression ({n_rows}); got shape {labels.shape}")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("labels must be 0 or 1")
+    return labels.astype(np.int64)
+
+
+class SmoothedCTRBaseline:
+    """Predict each ad's historical click rate, shrunk towards the global rate.
+
+    ``p(ad) = (clicks(ad) + m * global_rate) / (impressions(ad) + m)``: an ad never seen gets the
+    global rate; an ad seen often gets close to its own rate. ``m`` (``prior_strength``) is the
+    number of pseudo-impressions of the prior (empirical-Bayes smoothing).
+    """
+
+    def __init__(self, prior_strength: float = 100.0):
+        self.prior_strength = prior_strength
+
+    def fit(self, impressions: pd.DataFrame, labels) -> SmoothedCTRBaseline:
+        labels = _binary_labels(labels, len(impressions))
+        self.global_rate_ = labels.mean()
+        per_ad = pd.DataFrame({"ad_id": impressions["ad_id"].to_numpy(), "label": labels}).groupby("ad_id")["label"]
+        self.rate_by_ad_ = (per_ad.sum() + self.prior_strength * self.global_rate_) / (per_ad.size() + self.prior_strength)
+        return self
+
+    def predict(self, impressions: pd.DataFrame) -> np.ndarray:
+        rates = impressions["ad_id"].map(self.rate_by_ad_)
+        return rates.fillna(self.global_rate_).to_numpy(dtype=float)
+
+
+class HashedLogisticRegression:
+    """Logistic regression on hashed one-hot categoricals and their crosses.
+
+    Features: see :func:`mlsd.cases.ad_click.features.hashed_features`. L2-regularised with
+    strength ``1 / C`` (scikit-learn's ``LogisticRegression``, lbfgs). ``negative_rate`` < 1 trains on
+    all clicks and that share of non-clicks (negative downsampling); predictions are then too high
+    until corrected with :func:`mlsd.metrics.undo_downsampling` — left to the caller on purpose.
+    """
+
+    def __init__(self, n_buckets: int = 2**18, crosses: bool = True, C: float = 0.5, negative_rate: float = 1.0, seed: int = 0):
+        if not 0 < negative_rate <= 1:
+            raise ValueError(f"negative_rate must be in (0, 1]; got {negative_rate!r}")
+        self.n_buckets, self.crosses, self.C = n_buckets, crosses, C
+        self.negative_rate, self.seed = negative_rate, seed
+
+    def fit(self, impressions: pd.DataFrame, labels) -> HashedLogisticRegression:
+        labels = _binary_labels(labels, len(impressions))
+        keep = downsample_negatives(labels, self.negative_rate, self.seed)
+        features = hashed_features(impressions, self.n_buckets, self.crosses)[keep]
+        self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(features, labels[keep])
+        return self
+
+    def predict(self, impressions: pd.DataFrame) -> np.ndarray:
+        return self.model_.predict_proba(hashed_features(impressions, self.n_buckets, self.crosses))[:, 1]
+
+
+class HistoricalGBDT:
+    """Gradient-boosted trees on historical click rates (counters) plus the impression's context.
+
+    The counters behind the historical rates are kept apart from the trees: every row, in training
+    or at serving, gets the rates as of its own day, from the labelled impressions the counters hold.
+    :meth:`update_counters` adds newly labelled impressions without retraining the trees — how a
+    production system keeps features fresh between retrainings. Without updates, served rows see
+    counters that stop at the end of training. scikit-learn's ``HistGradientBoostingClassifier``.
+    """
+
+    def __init__(self, max_iter: int = 100, learning_rate: float = 0.05, max_leaf_nodes: int = 7, prior_strength: float = 50.0, window_days: int = 14, seed: int = 0):
+        self.max_iter, self.learning_rate, self.max_leaf_nodes = max_iter, learning_rate, max_leaf_nodes
+        self.prior_strength, self.window_days, self.seed = prior_strength, window_days, seed
+
+    def fit(self, impressions: pd.DataFrame, labels) -> HistoricalGBDT:
+        labels = _binary_labels(labels, len(impressions))
+        self.counter_rows_, self.counter_labels_ = impressions[["day", *COUNTER_COLUMNS]], labels
+        self.model_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            categorical_features=["device_code"],
+            early_stopping=False,
+            random_state=self.seed,
+        ).fit(self.features(impressions), labels)
+        return self
+
+    def update_counters(self, impressions: pd.DataFrame, labels) -> HistoricalGBDT:
+        """Add labelled impressions to the counters (the trees stay as trained)."""
+        labels = _binary_labels(labels, len(impressions))
+        self.counter_rows_ = pd.concat([self.counter_rows_, impressions[["day", *COUNTER_COLUMNS]]], ignore_index=True)
+        self.counter_labels_ = np.concatenate([self.counter_labels_, labels])
+        return self
+
+    def predict(self, impressions: pd.DataFrame) -> np.ndarray:
+        return self.model_.predict_proba(self.features(impressions))[:, 1]
+
+    def features(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The model's input for ``rows``: historical rates as of each row's day, then context."""
+        rates = as_of_day_rates(self.counter_rows_, self.counter_labels_, rows, self.prior_strength, self.window_days)
+        return pd.concat([rates, context_features(rows)], axis=1)
+
+
+def downsample_negatives(labels: np.ndarray, rate: float, seed: int) -> np.ndarray:
+    """Boolean mask keeping every positive and each negative with probability ``rate``."""
+    if rate >= 1:
+        return np.ones(len(labels), dtype=bool)
+    return (labels == 1) | (np.random.default_rng(seed).random(len(labels)) < rate)
+
+
+def split_by_day(impressions: pd.DataFrame, first_test_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Time-based split: days before ``first_test_day`` train, the rest test (never shuffle time)."""
+    days = impressions["day"]
+    if not days.min() < first_test_day <= days.max():
+        raise ValueError(f"first_test_day must leave both sides non-empty: in ({days.min()}, {days.max()}]; got {first_test_day!r}")
+    return impressions[days < first_test_day], impressions[days >= first_test_day]

@@ -1,0 +1,208 @@
+"""A simulated ad marketplace whose click probabilities are known.
+
+Generative story (every draw comes from one ``numpy`` Generator seeded by ``seed``):
+
+Entities
+    users ``u``, each in one of ``N_SEGMENTS`` interest segments ``s(u)``; activity is Zipf-like.
+    advertisers ``a`` with quality ``q_a ~ N(0, 0.3²)``.
+    ads ``d``: an advertiser ``a(d)``, a category ``c(d)`` of ``N_CATEGORIES``, a bid
+    ``~ LogNormal(0, 0.5)`` and a base quality ``q_d ~ N(0, 0.5²)``. A share ``1 - new_ad_share``
+    of the ads exists on day 0; the others are created on a uniformly drawn later day (cold start).
+    sites ``w`` with effect ``q_w ~ N(0, 0.4²)`` and Zipf-like traffic; three devices; 24 hours;
+    four slots (positions on the page).
+    a segment × category affinity matrix ``A[s, c] ~ N(0, 0.7²)``: the interaction that only a
+    feature cross (or a model of interactions) can learn.
+
+Impressions ``i`` over ``n_days`` days
+    time ``t_i`` (days, a daily cycle of traffic), user, site, device and slot drawn by their
+    traffic shares, and an ad drawn uniformly among the ads created by then.
+    ``f_i``: how many times this user saw this ad before (ad fatigue).
+    Ad quality drifts: ``q_d(day) = q_d + drift * W_d(day)`` with ``W_d`` a random walk of
+    standard-normal daily steps, so a model trained on old days goes stale.
+
+        logit p_i = b + q_a + q_d(day) + q_w + device + hour + slot + A[s(u), c(d)] - fatigue * ln(1 + f_i)
+
+    ``b`` is solved (bisection) so the mean of ``p_i`` is ``base_ctr``; ``click_i ~ Bernoulli(p_i)``.
+
+Clicks arrive late
+    a click comes ``LogNormal(ln(DELAY_MEDIAN_HOURS), DELAY_SIGMA²)`` hours after its impression, so
+    a label window of ``h`` hours misses the clicks that take longer (about a third at 1 hour, 2% at
+    24 hours).
+
+A traffic shift (optional)
+    from day ``shift_day`` on, a new publisher deal moves traffic to tablets and lower slots
+    (device shares ``SHIFTED_DEVICE_SHARE``, slots 3-4 twice as likely): the inputs move, and with
+    them the click rate — what drift monitoring should catch.
+
+``true_ctr`` holds each impression's ``p_i``: the truth a model can only approach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mlsd.simulation import intercept_for_rate, sigmoid
+
+N_SEGMENTS = 12
+N_CATEGORIES = 20
+DEVICES = ("mobile", "desktop", "tablet")
+DEVICE_EFFECT = np.array([0.0, -0.25, 0.1])
+DEVICE_SHARE = np.array([0.6, 0.3, 0.1])
+SHIFTED_DEVICE_SHARE = np.array([0.35, 0.2, 0.45])
+SLOT_SHARE = np.full(4, 0.25)
+SHIFTED_SLOT_SHARE = np.array([1, 1, 2, 2]) / 6
+SLOT_EFFECT = np.array([0.0, -0.35, -0.7, -1.05])
+DELAY_MEDIAN_HOURS = 0.5
+DELAY_SIGMA = 1.8
+
+
+@dataclass(frozen=True)
+class AdMarket:
+    """The simulated data: one row per impression, one per ad, and the hidden parameters."""
+
+    impressions: pd.DataFrame
+    ads: pd.DataFrame
+    affinity: np.ndarray
+    intercept: float
+
+
+def simulate_market(
+    n_impressions: int = 200_000,
+    n_days: int = 14,
+    base_ctr: float = 0.02,
+    n_users: int = 20_000,
+    n_ads: int = 3_000,
+    n_advertisers: int = 300,
+    n_sites: int = 500,
+    new_ad_share: float = 0.3,
+    drift: float = 0.15,
+    fatigue: float = 0.3,
+    shift_day: int | None = None,
+    seed: int = 0,
+) -> AdMarket:
+    """Draw an :class:`AdMarket` (the module docstring tells the generative story).
+
+    The impressions come sorted by time with columns ``impression_id, time, day, hour, user_id,
+    user_segment, site_id, device, slot, ad_id, advertiser_id, ad_category, ad_age_days,
+    user_ad_views, bid, true_ctr, click, click_delay_hours`` (NaN delay when there is no click).
+    """
+    _check_sizes(n_impressions=n_impressions, n_days=n_days, n_users=n_users, n_ads=n_ads, n_advertisers=n_advertisers, n_sites=n_sites)
+    for name, value in {"new_ad_share": new_ad_share, "drift": drift, "fatigue": fatigue}.items():
+        if not (value >= 0 and np.isfinite(value)) or (name == "new_ad_share" and value > 1):
+            raise ValueError(f"{name} must be {'in [0, 1]' if name == 'new_ad_share' else 'a finite number >= 0'}; got {value!r}")
+    rng = np.random.default_rng(seed)
+    ads = _draw_ads(rng, n_ads, n_advertisers, n_days, new_ad_share)
+    advertiser_quality = rng.normal(0, 0.3, n_advertisers)
+    site_effect = rng.normal(0, 0.4, n_sites)
+    hour_effect = 0.3 * np.sin(2 * np.pi * (np.arange(24) - 15) / 24)
+    affinity = rng.normal(0, 0.7, (N_SEGMENTS, N_CATEGORIES))
+    ad_walk = drift * np.cumsum(rng.standard_normal((n_ads, n_days)), axis=1)
+    user_segment = rng.integers(0, N_SEGMENTS, n_users)
+
+    frame = _draw_context(rng, n_impressions, n_days, n_users, n_sites, shift_day)
+    frame["ad_id"] = _draw_live_ads(rng, frame["time"].to_numpy(), ads["created_day"].to_numpy())
+    frame = frame.sort_values("time", kind="stable", ignore_index=True)
+    ad = frame["ad_id"].to_numpy()
+    frame["user_segment"] = user_segment[frame["user_id"].to_numpy()]
+    frame["advertiser_id"] = ads["advertiser_id"].to_numpy()[ad]
+    frame["ad_category"] = ads["category"].to_numpy()[ad]
+    frame["ad_age_days"] = frame["time"].to_numpy() - ads["created_day"].to_numpy()[ad]
+    frame["user_ad_views"] = frame.groupby(["user_id", "ad_id"]).cumcount().to_numpy()
+    frame["bid"] = ads["bid"].to_numpy()[ad]
+
+    shifted_logit = (
+        advertiser_quality[frame["advertiser_id"].to_numpy()]
+        + ads["quality"].to_numpy()[ad]
+        + ad_walk[ad, frame["day"].to_numpy()]
+        + site_effect[frame["site_id"].to_numpy()]
+        + DEVICE_EFFECT[frame.pop("device_code").to_numpy()]
+        + hour_effect[frame["hour"].to_numpy()]
+        + SLOT_EFFECT[frame["slot"].to_numpy() - 1]
+        + affinity[frame["user_segment"].to_numpy(), frame["ad_category"].to_numpy()]
+        - fatigue * np.log1p(frame["user_ad_views"].to_numpy())
+    )
+    intercept = intercept_for_rate(shifted_logit, base_ctr)
+    true_ctr = sigmoid(intercept + shifted_logit)
+    click = rng.random(n_impressions) < true_ctr
+    delay = np.exp(np.log(DELAY_MEDIAN_HOURS) + DELAY_SIGMA * rng.standard_normal(n_impressions))
+    frame["true_ctr"] = true_ctr
+    frame["click"] = click.astype(np.int64)
+    frame["click_delay_hours"] = np.where(click, delay, np.nan)
+    frame.insert(0, "impression_id", np.arange(n_impressions))
+    return AdMarket(frame[_COLUMNS], ads, affinity, intercept)
+
+
+def clicks_within(impressions: pd.DataFrame, window_hours: float) -> np.ndarray:
+    """Label = 1 when the impression was clicked within ``window_hours`` of being shown."""
+    if not window_hours > 0:
+        raise ValueError(f"window_hours must be > 0; got {window_hours!r}")
+    return (impressions["click_delay_hours"].to_numpy() <= window_hours).astype(np.int64)
+
+
+_COLUMNS = [
+    "impression_id", "time", "day", "hour", "user_id", "user_segment", "site_id", "device", "slot",
+    "ad_id", "advertiser_id", "ad_category", "ad_age_days", "user_ad_views", "bid", "true_ctr",
+    "click", "click_delay_hours",
+]
+
+
+def _draw_ads(rng, n_ads: int, n_advertisers: int, n_days: int, new_ad_share: float) -> pd.DataFrame:
+    is_new = rng.random(n_ads) < new_ad_share
+    created = np.where(is_new, rng.integers(1, max(n_days, 2), n_ads), 0)
+    created[0] = 0  # at least one ad is live from the start
+    return pd.DataFrame(
+        {
+            "ad_id": np.arange(n_ads),
+            "advertiser_id": rng.integers(0, n_advertisers, n_ads),
+            "category": rng.integers(0, N_CATEGORIES, n_ads),
+            "created_day": created,
+            "bid": rng.lognormal(0, 0.5, n_ads),
+            "quality": rng.normal(0, 0.5, n_ads),
+        }
+    )
+
+
+def _draw_context(rng, n: int, n_days: int, n_users: int, n_sites: int, shift_day: int | None) -> pd.DataFrame:
+    day = rng.integers(0, n_days, n)
+    hour = rng.choice(24, n, p=_daily_traffic())
+    time = day + (hour + rng.random(n)) / 24
+    shifted = day >= shift_day if shift_day is not None else np.zeros(n, dtype=bool)
+    device = np.where(shifted, rng.choice(3, n, p=SHIFTED_DEVICE_SHARE), rng.choice(3, n, p=DEVICE_SHARE))
+    slot = 1 + np.where(shifted, rng.choice(4, n, p=SHIFTED_SLOT_SHARE), rng.choice(4, n, p=SLOT_SHARE))
+    return pd.DataFrame(
+        {
+            "time": time,
+            "day": day,
+            "hour": hour,
+            "user_id": _zipf_draw(rng, n_users, n, exponent=0.8),
+            "site_id": _zipf_draw(rng, n_sites, n, exponent=1.0),
+            "device_code": device,
+            "slot": slot,
+        }
+    ).assign(device=lambda f: pd.Categorical.from_codes(f["device_code"], DEVICES).astype(str))
+
+
+def _draw_live_ads(rng, time: np.ndarray, created_day: np.ndarray) -> np.ndarray:
+    """For each impression, an ad drawn uniformly among those created on or before its day."""
+    by_creation = np.argsort(created_day, kind="stable")
+    live_count = np.searchsorted(created_day[by_creation], np.floor(time), side="right")
+    return by_creation[(rng.random(len(time)) * live_count).astype(np.int64)]
+
+
+def _zipf_draw(rng, n_items: int, n_draws: int, exponent: float) -> np.ndarray:
+    weights = 1 / np.arange(1, n_items + 1) ** exponent
+    return rng.permutation(n_items)[rng.choice(n_items, n_draws, p=weights / weights.sum())]
+
+
+def _daily_traffic() -> np.ndarray:
+    shape = 1 + 0.6 * np.sin(2 * np.pi * (np.arange(24) - 9) / 24)
+    return shape / shape.sum()
+
+
+def _check_sizes(**sizes: int) -> None:
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
