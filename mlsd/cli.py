@@ -2,6 +2,7 @@
 
 Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
 was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
+``mlsd student`` starts no kernel: 0 when every student version was written, 2 otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from mlsd.exercises import build_student_version
 from mlsd.params import ParameterError
 from mlsd.records import read_records
 from mlsd.runs.catalog import NotebookInfo, default_root, resolve_targets
@@ -66,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="notebooks to run at once")
     refresh.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="time limit per cell")
     refresh.set_defaults(handler=command_refresh)
+
+    student = commands.add_parser("student", help="write the student version of exercise notebooks: solutions and outputs removed")
+    _add_targets(student)
+    student.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write, under the same relative paths as in the kit")
+    student.set_defaults(handler=command_student)
     return parser
 
 
@@ -146,6 +153,21 @@ def command_refresh(args) -> int:
     notebooks = resolve_targets(args.targets, args.all, _root(args))
     failures = refresh_all(notebooks, args.jobs, args.timeout, report=lambda line: print(line, file=sys.stderr, flush=True))
     return FAILED if failures else 0
+
+
+def command_student(args) -> int:
+    root = _root(args)
+    exercises = [nb for nb in resolve_targets(args.targets, args.all, root) if nb.path.is_relative_to(root / "exercises")]
+    if not exercises:
+        raise ParameterError(f"no exercise notebook among the targets; exercises are the notebooks under {root / 'exercises'}")
+    for notebook in exercises:
+        destination = args.out / notebook.path.relative_to(root)
+        try:
+            build_student_version(notebook.path, destination)
+        except ValueError as error:
+            raise ParameterError(f"{notebook.name}: {error}") from None
+        print(f"{notebook.name} -> {destination}")
+    return 0
 
 
 def _add_targets(parser: argparse.ArgumentParser) -> None:
