@@ -12,10 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_explorers
 import bench_ranking
 import bench_thresholds
 
-BENCHMARKS = (bench_thresholds, bench_ranking)
+BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers)
 
 
 def run_all(scale: float = 1.0) -> list[dict]:

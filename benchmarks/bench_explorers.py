@@ -1,0 +1,289 @@
+"""Benchmark: one move of an explorer's control against recomputing its numbers from scratch.
+
+At scale 1 there are 1,000,000 seeded scores (about 2% positives). Rows:
+
+- ``explorer threshold move, state``: set the threshold of a ``ThresholdExplorerState`` and read
+  its snapshot (binary searches in the sorted scores). A frame at 60 Hz is 16.7 ms.
+- ``explorer threshold move, full view``: ``slider.value = t`` on a ``ThresholdExplorer``, which
+  also rewrites the readout and renders the figure to PNG.
+- The reference for both recomputes confusion counts, precision, recall, F1 and expected cost at
+  the new threshold with the functions of ``mlsd.metrics``, each over all scores.
+- ``explorer calibration move, state``: the first time a downsampling rate is chosen, correct that
+  model's predictions and compute raw and corrected calibration ratio, ECE, log loss, normalized
+  entropy and reliability tables. That is the reference's own work with ``mlsd.metrics``, so the
+  ratio is near 1.
+- ``explorer calibration move, view``: the same through the slider of a ``CalibrationExplorer``,
+  which also renders the reliability diagram.
+- ``explorer calibration move, again``: the slider back to a rate already shown; the explorer
+  kept its numbers and its image, so only the readout is rewritten.
+
+The calibration data: true click rates with log-odds ~ N(-4, 1), clicks drawn from them, and the
+predictions of perfectly calibrated models trained with negatives kept at each rate.
+
+Run ``python benchmarks/bench_explorers.py [scale]`` to print the rows.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from mlsd.explore import (
+    CalibrationExplorer,
+    CalibrationExplorerState,
+    ThresholdExplorer,
+    ThresholdExplorerState,
+)
+from mlsd.metrics.calibration import (
+    calibration_ratio,
+    expected_calibration_error,
+    reliability_table,
+    undo_downsampling,
+)
+from mlsd.metrics.classification import (
+    confusion_counts,
+    expected_cost,
+    f1,
+    log_loss,
+    normalized_entropy,
+    precision,
+    recall,
+)
+
+N_SCORES = 1_000_000
+MIN_SCORES = 500
+N_MOVES = 20
+POSITIVE_RATE = 0.02
+COST_FP, COST_FN = 1.0, 20.0
+RATES = (0.025, 0.1, 0.5, 1.0)
+REPEATS = 3
+
+
+def run(scale: float = 1.0) -> list[dict]:
+    """Time explorer moves against recomputing from scratch; one dict per measurement."""
+    n = max(int(N_SCORES * scale), MIN_SCORES)
+    y_true, y_score = _scores(n)
+    thresholds = np.linspace(0.02, 0.6, N_MOVES)
+    reference_s, reference = _time_per_item(
+        lambda t: _threshold_numbers(y_true, y_score, t), thresholds
+    )
+    clicks, predictions = _click_predictions(n)
+    calibration_reference_s, calibration_reference = _time_per_item(
+        lambda rate: _calibration_numbers(clicks, predictions[rate], rate), RATES
+    )
+    detail = f"{n:,} scores"
+    return [
+        _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, detail),
+        _threshold_view_row(y_true, y_score, thresholds, reference, reference_s, detail),
+        *_calibration_rows(
+            clicks, predictions, calibration_reference, calibration_reference_s, detail
+        ),
+    ]
+
+
+def _scores(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded labels (about 2% positives, at least one of each) and model-like probabilities."""
+    rng = np.random.default_rng(0)
+    y_true = (rng.random(n) < POSITIVE_RATE).astype(int)
+    y_true[:2] = [1, 0]
+    logits = rng.normal(size=n) + 2.0 * y_true - 4.0
+    return y_true, 1.0 / (1.0 + np.exp(-logits))
+
+
+def _click_predictions(n: int) -> tuple[np.ndarray, dict[float, np.ndarray]]:
+    """Clicks drawn from known rates, and what models trained at each downsampling rate predict."""
+    rng = np.random.default_rng(1)
+    p = 1.0 / (1.0 + np.exp(-rng.normal(-4.0, 1.0, size=n)))
+    clicks = (rng.random(n) < p).astype(int)
+    clicks[:2] = [1, 0]
+    return clicks, {rate: p / (p + (1 - p) * rate) for rate in RATES}
+
+
+def _threshold_numbers(y_true, y_score, threshold) -> tuple:
+    """Counts, precision, recall, F1 and expected cost, each recomputed over all scores."""
+    return (
+        tuple(confusion_counts(y_true, y_score, threshold)),
+        precision(y_true, y_score, threshold),
+        recall(y_true, y_score, threshold),
+        f1(y_true, y_score, threshold),
+        expected_cost(y_true, y_score, threshold, COST_FP, COST_FN),
+    )
+
+
+def _snapshot_numbers(snapshot) -> tuple:
+    s = snapshot
+    return ((s.tp, s.fp, s.tn, s.fn), s.precision, s.recall, s.f1, s.expected_cost)
+
+
+def _calibration_numbers(clicks, raw, rate) -> tuple:
+    """Raw and corrected calibration and loss, each recomputed with mlsd.metrics."""
+    corrected = undo_downsampling(raw, rate)
+    return tuple(
+        (
+            calibration_ratio(clicks, prob),
+            expected_calibration_error(clicks, prob, 10, "quantile"),
+            log_loss(clicks, prob),
+            normalized_entropy(clicks, prob),
+            reliability_table(clicks, prob, 10, "quantile").observed_rate.tolist(),
+        )
+        for prob in (raw, corrected)
+    )
+
+
+def _quality_numbers(snapshot) -> tuple:
+    return tuple(
+        (
+            q.calibration_ratio,
+            q.ece,
+            q.log_loss,
+            q.normalized_entropy,
+            q.reliability.observed_rate.tolist(),
+        )
+        for q in (snapshot.raw, snapshot.corrected)
+    )
+
+
+def _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
+    state = ThresholdExplorerState(y_true, y_score, cost_fp=COST_FP, cost_fn=COST_FN)
+    state.snapshot()
+
+    def move(threshold):
+        state.threshold = threshold
+        return _snapshot_numbers(state.snapshot())
+
+    ours_s, answers = _best_time_per_item(move, thresholds)
+    return _row(
+        "explorer threshold move, state",
+        ours_s,
+        reference_s,
+        answers == reference,
+        f"set threshold + snapshot; {detail}; vs mlsd.metrics counts, precision, recall, F1, cost",
+    )
+
+
+def _threshold_view_row(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
+    view = ThresholdExplorer(y_true, y_score, cost_fp=COST_FP, cost_fn=COST_FN)
+
+    def move(threshold):
+        view.slider.value = threshold
+        snapshot = view.state.snapshot()
+        shown = f"precision {snapshot.precision:.4f}" in view.readout.value
+        return _snapshot_numbers(snapshot), shown and bytes(view.image.value[:4]) == b"\x89PNG"
+
+    ours_s, answers = _best_time_per_item(move, thresholds)
+    same = [numbers for numbers, _ in answers] == reference and all(ok for _, ok in answers)
+    return _row(
+        "explorer threshold move, full view",
+        ours_s,
+        reference_s,
+        same,
+        f"slider.value = t: state + readout + PNG; {detail}; same reference",
+    )
+
+
+def _calibration_rows(clicks, predictions, reference, reference_s, detail) -> list[dict]:
+    first_visit_s, first_answers = _self_timed_per_item(
+        lambda rate: _first_visit(clicks, predictions, rate), RATES
+    )
+    view_s, view_answers = _self_timed_per_item(
+        lambda rate: _first_view_visit(clicks, predictions, rate), RATES
+    )
+    view = CalibrationExplorer(clicks, predictions)
+    for rate in RATES:
+        view.slider.value = rate
+
+    def revisit(rate):
+        view.slider.value = rate
+        return _quality_numbers(view.state.snapshot())
+
+    revisit_s, revisit_answers = _best_time_per_item(revisit, RATES)
+    what = f"{len(RATES)} rates on {detail}; vs mlsd.metrics raw + corrected"
+    return [
+        _row(
+            "explorer calibration move, state",
+            first_visit_s,
+            reference_s,
+            first_answers == reference,
+            f"first visit of a rate: set rate + snapshot; {what}",
+        ),
+        _row(
+            "explorer calibration move, view",
+            view_s,
+            reference_s,
+            view_answers == reference,
+            f"first visit: state + readout + PNG; {what}",
+        ),
+        _row(
+            "explorer calibration move, again",
+            revisit_s,
+            reference_s,
+            revisit_answers == reference,
+            f"view back to a rate already shown; {what}",
+        ),
+    ]
+
+
+def _first_visit(clicks, predictions, rate) -> tuple:
+    state = CalibrationExplorerState(clicks, predictions)
+    start = time.perf_counter()
+    state.rate = rate
+    numbers = _quality_numbers(state.snapshot())
+    return numbers, time.perf_counter() - start
+
+
+def _first_view_visit(clicks, predictions, rate) -> tuple:
+    other = next(r for r in RATES if r != rate)
+    view = CalibrationExplorer(clicks, predictions, rate=other)
+    start = time.perf_counter()
+    view.slider.value = rate
+    numbers = _quality_numbers(view.state.snapshot())
+    return numbers, time.perf_counter() - start
+
+
+def _time_per_item(function, items) -> tuple[float, list]:
+    """Mean seconds per call of ``function`` over ``items``, and its answers."""
+    answers, seconds = [], []
+    for item in items:
+        start = time.perf_counter()
+        answers.append(function(item))
+        seconds.append(time.perf_counter() - start)
+    return float(np.mean(seconds)), answers
+
+
+def _self_timed_per_item(function, items) -> tuple[float, list]:
+    """Mean seconds per item as ``function`` measures them (returning ``(answer, seconds)``),
+    which leaves its set-up out, and its answers."""
+    answers, seconds = zip(*(function(item) for item in items), strict=True)
+    return float(np.mean(seconds)), list(answers)
+
+
+def _best_time_per_item(function, items) -> tuple[float, list]:
+    """The fastest of ``REPEATS`` passes over ``items``, per item, and the last pass's answers."""
+    best, answers = np.inf, []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        answers = [function(item) for item in items]
+        best = min(best, time.perf_counter() - start)
+    return best / len(items), answers
+
+
+def _row(benchmark: str, ours_s: float, reference_s: float, same: bool, detail: str) -> dict:
+    return {
+        "benchmark": benchmark,
+        "ours_s": ours_s,
+        "reference_s": reference_s,
+        "ratio": reference_s / ours_s,
+        "same_answers": bool(same),
+        "detail": detail,
+    }
+
+
+if __name__ == "__main__":
+    for row in run(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0):
+        print(
+            f"{row['benchmark']}\n  ours {row['ours_s']:.3e} s, reference"
+            f" {row['reference_s']:.3e} s, ratio {row['ratio']:,.1f}x,"
+            f" same answers: {row['same_answers']} ({row['detail']})"
+        )
