@@ -28,3 +28,20 @@ def scorecards(y_true, predictions: dict[str, np.ndarray]):
     import pandas as pd
 
     return pd.DataFrame({name: probability_scorecard(y_true, p) for name, p in predictions.items()}).T
+
+
+def scorecards_by(y_true, y_prob, groups, *, min_positives: int = 5):
+    """One :func:`probability_scorecard` row per value of ``groups`` (a slice such as device).
+
+    Slices with fewer than ``min_positives`` positives, or with no negative, are left out: their
+    metrics would be undefined or noise. The ``n`` and ``positives`` columns say what each row rests on.
+    """
+    import pandas as pd
+
+    y_true, y_prob, groups = np.asarray(y_true), np.asarray(y_prob), pd.Series(np.asarray(groups))
+    rows = {}
+    for value, index in groups.groupby(groups, sort=True).indices.items():
+        labels = y_true[index]
+        if labels.sum() >= min_positives and labels.sum() < len(labels):
+            rows[value] = {"n": len(index), "positives": int(labels.sum()), **probability_scorecard(labels, y_prob[index])}
+    return pd.DataFrame(rows).T

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mlsd.metrics.calibration import reliability_table
 from mlsd.metrics.thresholds import ThresholdCurve
 
 
@@ -27,4 +28,22 @@ def precision_recall(ax, curves: dict[str, ThresholdCurve], threshold: float | N
             ax.plot(curve.recall(threshold), curve.precision(threshold), "o", color=line.get_color())
     ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02), title="Precision and recall")
     ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def reliability(ax, y_true, predictions: dict[str, np.ndarray], n_bins: int = 10):
+    """Reliability diagram on log axes: observed rate against mean prediction in quantile bins.
+
+    Log axes suit click rates of a few percent: a model off by a constant factor sits at a constant
+    distance from the diagonal. Bins without a positive cannot be drawn on a log axis and are left out.
+    """
+    low = 1.0
+    for name, prob in predictions.items():
+        table = reliability_table(y_true, prob, n_bins=n_bins, strategy="quantile")
+        drawn = table.observed_rate > 0
+        ax.plot(table.mean_predicted[drawn], table.observed_rate[drawn], "o-", label=name)
+        low = min(low, table.mean_predicted.min(), table.observed_rate[drawn].min(initial=1.0))
+    ax.plot([low / 2, 1], [low / 2, 1], ":", color="grey", label="perfectly calibrated")
+    ax.set(xscale="log", yscale="log", xlabel="mean predicted probability in the bin", ylabel="observed rate in the bin", title="Reliability")
+    ax.legend(fontsize="small")
     return ax

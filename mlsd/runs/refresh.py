@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from mlsd.runs.catalog import NotebookInfo
+from mlsd.runs.execute import share_cores
 from mlsd.runs.kernel import IPCKernelManager
 
 
@@ -53,5 +54,7 @@ def refresh_all(notebooks: list[NotebookInfo], jobs: int, timeout: float | None,
         report(f"{notebook.name}: {outcome} ({time.perf_counter() - started:.1f} s)")
         return notebook.name if error else ""
 
+    if jobs > 1:
+        share_cores(jobs)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return [name for name in pool.map(one, notebooks) if name]
