@@ -44,6 +44,7 @@ def output_path(request: RunRequest, out_dir: Path) -> Path:
 def execute(request: RunRequest, target: Path, timeout: float | None = None, progress_bar: bool = False) -> RunResult:
     """Execute one notebook into ``target`` and read back its records; never raises for a failure."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +63,8 @@ def execute(request: RunRequest, target: Path, timeout: float | None = None, pro
         )
     except PapermillExecutionError as failure:
         error = f"In [{failure.exec_count}]: {failure.ename}: {failure.evalue}"
+    except CellTimeoutError:
+        error = f"CellTimeoutError: a cell ran longer than the {timeout:g} s limit (--timeout)"
     except Exception as failure:  # a dead kernel, a timeout or an unreadable file fails this run only
         error = f"{type(failure).__name__}: {failure}"
     error = " ".join(error.split())

@@ -24,6 +24,16 @@ class IPCKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         self._socket_dir = socket_dir
 
+    async def _async_interrupt_kernel(self) -> None:
+        """Interrupt, except as part of a shutdown.
+
+        jupyter_client interrupts every kernel it shuts down; ours are idle by then (nbclient
+        interrupts a timed-out cell itself first), and an idle ipykernel reports the interrupt
+        as an error line on the terminal.
+        """
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart:

@@ -2,7 +2,11 @@
 
 Every function is pure and deterministic: the same market (or seed) and arguments give the same
 DataFrame, byte for byte, one row per setting. Costs are counted, never timed: number of trainings
-and training rows. Each docstring says what is fitted, what is measured and how.
+and training rows. Each docstring says what is fitted, what is measured and how. Models are fitted
+and scored single-threaded (BLAS and OpenMP): the solver of the hashed logistic regression spends its
+time in vector operations over 2**18 weights that threads do not speed up, threads that wait for a
+busy core slow every fit down many times over (two notebooks at once on two cores), and one thread
+keeps the results independent of the number of cores.
 
 - :func:`freshness_decay` — how fast a model trained once goes stale, next to a retrained one.
 - :func:`retraining_cadence` — retrain every 1, 2, 4, 7 days: quality against trainings.
@@ -41,9 +45,9 @@ def freshness_decay(market: AdMarket, train_until_day: int, make_model: ModelFac
     Fitted: one *stale* model on the days ``< train_until_day``, and for every later day ``d`` one
     *fresh* model on the days ``max(0, d - fresh_window_days) .. d - 1`` (a fresh window equal to
     the stale one reuses the stale model). Labels are ``click`` (eventual clicks, as if every label
-    were complete). So ``1 + (last_day - train_until_day)`` fits at most. A :class:`HistoricalGBDT`
-    stale model keeps the counters it was trained with (no :meth:`update_counters`): its historical
-    rates freeze too.
+    were complete). So ``2 + last_day - train_until_day`` fits, one fewer when
+    ``train_until_day <= fresh_window_days``. A :class:`HistoricalGBDT` stale model keeps the
+    counters it was trained with (no :meth:`update_counters`): its historical rates freeze too.
 
     Parameters
     ----------
@@ -79,13 +83,12 @@ def freshness_decay(market: AdMarket, train_until_day: int, make_model: ModelFac
         served = impressions[days == day]
         clicks = served["click"].to_numpy()
         stale_prob = stale.predict(served)
-        fresh = fitted.model(max(0, day - fresh_window_days), day)
         rows.append(
             {
                 "day": day,
                 "days_since_training": day - train_until_day,
                 "normalized_entropy": normalized_entropy(clicks, stale_prob),
-                "fresh_normalized_entropy": normalized_entropy(clicks, fresh.predict(served)),
+                "fresh_normalized_entropy": fitted.normalized_entropy(max(0, day - fresh_window_days), day, day),
                 "truth_normalized_entropy": normalized_entropy(clicks, served["true_ctr"].to_numpy()),
                 "calibration_ratio": calibration_ratio(clicks, stale_prob),
             }
@@ -137,23 +140,21 @@ def retraining_cadence(
     _check_factory(make_model)
     cadences = _check_distinct_ints("cadences", cadences)
     train_window_days = _check_int("train_window_days", train_window_days, 1)
-    days = impressions["day"].to_numpy()
-    fitted = _WindowFits(impressions, days, make_model)
+    fitted = _WindowFits(impressions, impressions["day"].to_numpy(), make_model)
     eval_days = np.arange(first_eval_day, last_day + 1)
-    daily_ne = {}
-    for day in eval_days:
-        model = fitted.model(max(0, day - train_window_days), day)
-        served = impressions[days == day]
-        daily_ne[day] = normalized_entropy(served["click"].to_numpy(), model.predict(served))
 
     def cadence_row(cadence: int) -> dict:
         training_days = eval_days[(eval_days - first_eval_day) % cadence == 0]
-        serving_model_day = first_eval_day + (eval_days - first_eval_day) // cadence * cadence
+        latest_training_day = first_eval_day + (eval_days - first_eval_day) // cadence * cadence
+        day_ne = [
+            fitted.normalized_entropy(max(0, trained_on_day - train_window_days), trained_on_day, day)
+            for trained_on_day, day in zip(latest_training_day, eval_days)
+        ]
         return {
             "cadence_days": cadence,
             "trainings": len(training_days),
-            "training_rows": int(sum(fitted.rows(max(0, day - train_window_days), day) for day in training_days)),
-            "mean_normalized_entropy": float(np.mean([daily_ne[day] for day in serving_model_day])),
+            "training_rows": sum(fitted.rows(max(0, day - train_window_days), day) for day in training_days),
+            "mean_normalized_entropy": float(np.mean(day_ne)),
         }
 
     table = pd.DataFrame([cadence_row(cadence) for cadence in cadences])
@@ -312,8 +313,9 @@ def exploration_simulation(
     epsilons: tuple[float, ...] = (0.0, 0.02, 0.05, 0.1, 0.2),
     n_initial_ads: int = 50,
     new_ads_per_1000_rounds: float = 5.0,
-    prior_strength: float = 100.0,
-    mean_ad_lifetime_rounds: float = 10_000.0,
+    prior_strength: float = 20.0,
+    mean_ad_lifetime_rounds: float = float("inf"),
+    eligible_share: float = 0.2,
     seed: int = 0,
 ) -> pd.DataFrame:
     """An auction that must discover good new ads: ε-exploration against the cold-start trap.
@@ -322,21 +324,22 @@ def exploration_simulation(
     the same random draws, so their differences come from the policy alone):
 
     Ads
-        each ad has a true click rate ``ctr ~ Beta(2, 98)`` (mean 0.02) and a bid
-        ``~ LogNormal(0, 0.3²)``, and lives ``~ Exponential(mean_ad_lifetime_rounds)`` rounds.
+        each ad has a true click rate ``ctr ~ Beta(2, 98)`` (mean 0.02), a bid
+        ``~ LogNormal(0, 0.3²)`` and a lifetime ``~ Exponential(mean_ad_lifetime_rounds)`` rounds.
         ``n_initial_ads`` incumbents are live at round 0 with a logged history of 1,000
-        impressions each (clicks ``~ Binomial(1000, ctr)``); new ads arrive at round
-        ``~ Uniform(0, n_rounds)``, ``Poisson(new_ads_per_1000_rounds * n_rounds / 1000)`` of them,
-        with no history.
+        impressions each (clicks ``~ Binomial(1000, ctr)``); ``Poisson(new_ads_per_1000_rounds *
+        n_rounds / 1000)`` new ads arrive at rounds ``~ Uniform{1, …, n_rounds - 1}``, with no history.
     Rounds
-        one slot is sold per round. Greedy: the live ad with the highest ``bid × estimate``, where
-        ``estimate = (clicks + m · prior) / (impressions + m)`` with ``m = prior_strength`` and a
-        pessimistic ``prior = 0.5 × 0.02`` (half the mean click rate): an ad never shown looks worse
-        than an average one, so greedy rarely shows it — the cold-start trap. With probability ε
-        the slot goes instead to a uniformly drawn live *young* ad (fewer than 100 impressions),
-        when there is one. The shown ad is clicked with probability ``ctr``.
+        one slot is sold per round, to a visitor whom each live ad targets with probability
+        ``eligible_share`` (the round's candidates). Greedy: the candidate with the highest
+        ``bid × estimate``, where ``estimate = (clicks + m · prior) / (impressions + m)`` with
+        ``m = prior_strength`` and a pessimistic ``prior = 0.5 × 0.02`` (half the mean click rate):
+        an ad never shown looks worse than an average one, so greedy rarely shows it — the
+        cold-start trap. With probability ε the slot goes instead to a uniformly drawn *young*
+        candidate (fewer than 100 impressions), when there is one. The shown ad is clicked with
+        probability ``ctr``; its counts update at once.
 
-    Nothing is fitted; the auction runs for all ε at once, vectorised across ε.
+    Nothing is fitted; the auction runs round by round for all ε at once, vectorised across ε.
 
     Parameters
     ----------
@@ -348,10 +351,13 @@ def exploration_simulation(
         Incumbent ads (>= 1).
     new_ads_per_1000_rounds : float, default=5.0
         Arrival rate of new ads (>= 0).
-    prior_strength : float, default=100.0
-        ``m``, pseudo-impressions of the prior (> 0).
-    mean_ad_lifetime_rounds : float, default=10000.0
-        Mean lifetime of an ad (> 0; ``inf`` keeps every ad).
+    prior_strength : float, default=20.0
+        ``m``, pseudo-impressions of the prior (> 0): how slowly an estimate leaves the prior.
+    mean_ad_lifetime_rounds : float, default=inf
+        Mean lifetime of an ad (> 0); ``inf`` keeps every ad, smaller values make ads churn.
+    eligible_share : float, default=0.2
+        Probability that a live ad is a candidate in a round, in ``(0, 1]``; 1 makes every round
+        one auction among all live ads.
     seed : int, default=0
         Seed of every draw.
 
@@ -359,24 +365,30 @@ def exploration_simulation(
     -------
     pandas.DataFrame
         One row per ε: ``epsilon``; ``expected_revenue`` (``Σ_rounds bid × ctr`` of the shown ad,
-        revenue per click = bid); ``revenue_vs_oracle`` (that over ``Σ_rounds max_live bid × ctr``,
-        always showing the truly best live ad); ``new_ad_impression_share`` (rounds won by ads that
-        arrived after round 0, over rounds with a live ad); ``good_new_ads_found`` (share of new
-        ads with ``ctr`` above the 75th percentile of Beta(2, 98) that reach 100 impressions).
+        paying the bid per click); ``revenue_vs_oracle`` (that over ``Σ_rounds max bid × ctr`` over
+        the round's candidates, always showing the truly best live ad that targets the visitor);
+        ``new_ad_impression_share`` (rounds won by ads that arrived after round 0, over rounds with a
+        candidate); ``good_new_ads_found`` (share of new ads with ``ctr`` above the 75th percentile
+        of Beta(2, 98), about 0.027, that reach 100 impressions; NaN when there is none).
     """
     n_rounds = _check_int("n_rounds", n_rounds, 1)
     epsilons = _check_distinct_numbers("epsilons", epsilons, lambda epsilon: 0 <= epsilon <= 1, "numbers in [0, 1]")
     n_initial_ads = _check_int("n_initial_ads", n_initial_ads, 1)
-    new_ads_per_1000_rounds = _check_number("new_ads_per_1000_rounds", new_ads_per_1000_rounds, 0, allow_zero=True)
-    prior_strength = _check_number("prior_strength", prior_strength, 0)
-    mean_ad_lifetime_rounds = _check_number("mean_ad_lifetime_rounds", mean_ad_lifetime_rounds, 0, allow_infinite=True)
+    new_ads_per_1000_rounds = _check_number(
+        "new_ads_per_1000_rounds", new_ads_per_1000_rounds, lambda rate: 0 <= rate < np.inf, "a finite number >= 0"
+    )
+    prior_strength = _check_number("prior_strength", prior_strength, lambda strength: 0 < strength < np.inf, "a finite number > 0")
+    mean_ad_lifetime_rounds = _check_number(
+        "mean_ad_lifetime_rounds", mean_ad_lifetime_rounds, lambda rounds: rounds > 0, "a number > 0 (inf allowed)"
+    )
+    eligible_share = _check_number("eligible_share", eligible_share, lambda share: 0 < share <= 1, "a number in (0, 1]")
     seed = _check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     ads = _draw_bandit_ads(rng, n_rounds, n_initial_ads, new_ads_per_1000_rounds, mean_ad_lifetime_rounds)
-    shown, impressions = _run_auctions(ads, np.array(epsilons), n_rounds, prior_strength, rng)
-    value = ads["bid"] * ads["ctr"]
+    shown, impressions, oracle_revenue = _run_auctions(ads, np.array(epsilons), n_rounds, prior_strength, eligible_share, rng)
     sold = shown >= 0
-    revenue = np.where(sold, value[np.maximum(shown, 0)], 0.0).sum(axis=0)
+    shown_ad = np.maximum(shown, 0)
+    revenue = np.where(sold, (ads["bid"] * ads["ctr"])[shown_ad], 0.0).sum(axis=0)
     is_new = ads["arrival"] > 0
     good_new = is_new & (ads["ctr"] > stats.beta.ppf(0.75, *BANDIT_CTR_PRIOR))
     found = (impressions[:, good_new] >= YOUNG_AD_IMPRESSIONS).mean(axis=1) if good_new.any() else np.full(len(epsilons), np.nan)
@@ -384,19 +396,20 @@ def exploration_simulation(
         {
             "epsilon": epsilons,
             "expected_revenue": revenue,
-            "revenue_vs_oracle": revenue / _oracle_revenue(ads, value, n_rounds),
-            "new_ad_impression_share": (sold & is_new[np.maximum(shown, 0)]).sum(axis=0) / max(sold[:, 0].sum(), 1),
+            "revenue_vs_oracle": revenue / oracle_revenue if oracle_revenue > 0 else np.nan,
+            "new_ad_impression_share": (sold & is_new[shown_ad]).sum(axis=0) / max(sold[:, 0].sum(), 1),
             "good_new_ads_found": found,
         }
     )
 
 
 class _WindowFits:
-    """Models fitted on day windows ``[start, end)``, each window fitted once."""
+    """Models fitted on day windows ``[start, end)``, each window fitted once, and their
+    normalized entropy on a day, each (window, day) scored once."""
 
     def __init__(self, impressions: pd.DataFrame, days: np.ndarray, make_model: ModelFactory):
         self.impressions, self.days, self.make_model = impressions, days, make_model
-        self.fitted = {}
+        self.fitted, self.scores = {}, {}
 
     def rows(self, start: int, end: int) -> int:
         return int(((self.days >= start) & (self.days < end)).sum())
@@ -406,6 +419,12 @@ class _WindowFits:
             window = self.impressions[(self.days >= start) & (self.days < end)]
             self.fitted[start, end] = self.make_model().fit(window, window["click"].to_numpy())
         return self.fitted[start, end]
+
+    def normalized_entropy(self, start: int, end: int, day: int) -> float:
+        if (start, end, day) not in self.scores:
+            served = self.impressions[self.days == day]
+            self.scores[start, end, day] = normalized_entropy(served["click"].to_numpy(), self.model(start, end).predict(served))
+        return self.scores[start, end, day]
 
 
 def _downsampling_split(market: AdMarket, first_test_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -431,22 +450,28 @@ def _draw_bandit_ads(rng, n_rounds: int, n_initial_ads: int, new_ads_per_1000_ro
     }
 
 
-def _run_auctions(ads: dict[str, np.ndarray], epsilons: np.ndarray, n_rounds: int, prior_strength: float, rng) -> tuple[np.ndarray, np.ndarray]:
-    """Each round's shown ad per ε (-1 when no ad is live) and each ad's impressions per ε."""
+def _run_auctions(
+    ads: dict[str, np.ndarray], epsilons: np.ndarray, n_rounds: int, prior_strength: float, eligible_share: float, rng
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Each round's shown ad per ε (-1 when no ad is eligible), each ad's impressions per ε, and
+    the oracle's revenue ``Σ_rounds max_eligible bid × ctr``."""
     n_policies, n_ads = len(epsilons), len(ads["ctr"])
     policies = np.arange(n_policies)
+    value = ads["bid"] * ads["ctr"]
     impressions = np.zeros((n_policies, n_ads))
-    shown_before = np.tile(ads["history_impressions"].astype(float), (n_policies, 1))
+    history = ads["history_impressions"]
     clicks = np.tile(ads["history_clicks"].astype(float), (n_policies, 1))
     pseudo_clicks = prior_strength * NEW_AD_PRIOR_SHARE * stats.beta.mean(*BANDIT_CTR_PRIOR)
     explore_draw, pick_draw, click_draw = rng.random((3, n_rounds))
     shown = np.full((n_rounds, n_policies), -1)
+    oracle_revenue = 0.0
     for round_index in range(n_rounds):
-        live = (ads["arrival"] <= round_index) & (ads["retirement"] > round_index)
-        if not live.any():
+        eligible = (ads["arrival"] <= round_index) & (ads["retirement"] > round_index) & (rng.random(n_ads) < eligible_share)
+        if not eligible.any():
             continue
-        score = np.where(live, ads["bid"] * (clicks + pseudo_clicks) / (shown_before + impressions + prior_strength), -np.inf)
-        young = live & (impressions < YOUNG_AD_IMPRESSIONS)
+        oracle_revenue += value[eligible].max()
+        score = np.where(eligible, ads["bid"] * (clicks + pseudo_clicks) / (history + impressions + prior_strength), -np.inf)
+        young = eligible & (history + impressions < YOUNG_AD_IMPRESSIONS)
         n_young = young.sum(axis=1)
         young_pick = (np.cumsum(young, axis=1) > (pick_draw[round_index] * n_young)[:, None]).argmax(axis=1)
         explore = (explore_draw[round_index] < epsilons) & (n_young > 0)
@@ -454,17 +479,7 @@ def _run_auctions(ads: dict[str, np.ndarray], epsilons: np.ndarray, n_rounds: in
         impressions[policies, chosen] += 1
         clicks[policies, chosen] += click_draw[round_index] < ads["ctr"][chosen]
         shown[round_index] = chosen
-    return shown, impressions
-
-
-def _oracle_revenue(ads: dict[str, np.ndarray], value: np.ndarray, n_rounds: int) -> float:
-    """``Σ_rounds max_live bid × ctr``, in blocks of rounds to bound memory."""
-    total = 0.0
-    for start in range(0, n_rounds, 2_000):
-        rounds = np.arange(start, min(start + 2_000, n_rounds))[:, None]
-        live = (ads["arrival"] <= rounds) & (ads["retirement"] > rounds)
-        total += np.where(live, value, 0.0).max(axis=1).sum()
-    return total
+    return shown, impressions, oracle_revenue
 
 
 def _check_market(market) -> pd.DataFrame:
@@ -489,14 +504,11 @@ def _check_int(name: str, value, low: int, high: int | None = None) -> int:
     return int(value)
 
 
-def _check_number(name: str, value, low: float, allow_zero: bool = False, allow_infinite: bool = False) -> float:
-    allowed = f"a {'' if allow_infinite else 'finite '}number {'>=' if allow_zero else '>'} {low}"
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+def _check_number(name: str, value, contains: Callable[[float], bool], allowed: str) -> float:
+    numeric = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    if not numeric or not contains(float(value)):
         raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    value = float(value)
-    if np.isnan(value) or value < low or (value == low and not allow_zero) or (np.isinf(value) and not allow_infinite):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return value
+    return float(value)
 
 
 def _check_distinct_ints(name: str, values) -> tuple[int, ...]:

@@ -2,7 +2,8 @@
 
 Every model has ``fit(impressions, labels) -> self`` and ``predict(impressions) -> probabilities``,
 so notebooks and experiments can swap them freely. Labels are passed separately because the label
-itself is a design choice (clicks within which window?).
+itself is a design choice (clicks within which window?). Fits run on one thread: at these sizes
+threads gain little, and OpenMP pools that share a busy core can slow a fit twentyfold.
 
 - :class:`SmoothedCTRBaseline` — the historical click rate of the ad, shrunk towards the global rate.
 - :class:`HashedLogisticRegression` — logistic regression on hashed categoricals and crosses.
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from mlsd.cases.ad_click.features import COUNTER_COLUMNS, as_of_day_rates, context_features, hashed_features
 
@@ -70,7 +72,8 @@ class HashedLogisticRegression:
         labels = _binary_labels(labels, len(impressions))
         keep = downsample_negatives(labels, self.negative_rate, self.seed)
         features = hashed_features(impressions, self.n_buckets, self.crosses)[keep]
-        self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(features, labels[keep])
+        with threadpool_limits(limits=1):
+            self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(features, labels[keep])
         return self
 
     def predict(self, impressions: pd.DataFrame) -> np.ndarray:
@@ -94,14 +97,16 @@ class HistoricalGBDT:
     def fit(self, impressions: pd.DataFrame, labels) -> HistoricalGBDT:
         labels = _binary_labels(labels, len(impressions))
         self.counter_rows_, self.counter_labels_ = impressions[["day", *COUNTER_COLUMNS]], labels
-        self.model_ = HistGradientBoostingClassifier(
+        model = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
             categorical_features=["device_code"],
             early_stopping=False,
             random_state=self.seed,
-        ).fit(self.features(impressions), labels)
+        )
+        with threadpool_limits(limits=1):
+            self.model_ = model.fit(self.features(impressions), labels)
         return self
 
     def update_counters(self, impressions: pd.DataFrame, labels) -> HistoricalGBDT:
@@ -112,7 +117,8 @@ class HistoricalGBDT:
         return self
 
     def predict(self, impressions: pd.DataFrame) -> np.ndarray:
-        return self.model_.predict_proba(self.features(impressions))[:, 1]
+        with threadpool_limits(limits=1):
+            return self.model_.predict_proba(self.features(impressions))[:, 1]
 
     def features(self, rows: pd.DataFrame) -> pd.DataFrame:
         """The model's input for ``rows``: historical rates as of each row's day, then context."""

@@ -17,10 +17,13 @@ Impressions ``i`` over ``n_days`` days
     time ``t_i`` (days, a daily cycle of traffic), user, site, device and slot drawn by their
     traffic shares, and an ad drawn uniformly among the ads created by then.
     ``f_i``: how many times this user saw this ad before (ad fatigue).
-    Ad quality drifts: ``q_d(day) = q_d + drift * W_d(day)`` with ``W_d`` a random walk of
-    standard-normal daily steps, so a model trained on old days goes stale.
+    Ad quality drifts: ``q_d(day) = q_d + drift * W_d(day)`` with ``W_d`` a stationary AR(1)
+    process, ``W_d(0) ~ N(0, 1)``, ``W_d(t) = AR_COEFFICIENT * W_d(t-1) + sqrt(1 - AR_COEFFICIENT²) * ε``.
+    Interests trend the same way: ``A[s, c](day) = A[s, c] + drift * V_sc(day)`` with ``V`` another
+    such process. Each day these move by about ``0.63 * drift``, so a model trained on old days goes
+    stale, while their spread — and with it the mean click rate — stays the same.
 
-        logit p_i = b + q_a + q_d(day) + q_w + device + hour + slot + A[s(u), c(d)] - fatigue * ln(1 + f_i)
+        logit p_i = b + q_a + q_d(day) + q_w + device + hour + slot + A[s(u), c(d)](day) - fatigue * ln(1 + f_i)
 
     ``b`` is solved (bisection) so the mean of ``p_i`` is ``base_ctr``; ``click_i ~ Bernoulli(p_i)``.
 
@@ -57,6 +60,7 @@ SHIFTED_SLOT_SHARE = np.array([1, 1, 2, 2]) / 6
 SLOT_EFFECT = np.array([0.0, -0.35, -0.7, -1.05])
 DELAY_MEDIAN_HOURS = 0.5
 DELAY_SIGMA = 1.8
+AR_COEFFICIENT = 0.8
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def simulate_market(
     n_advertisers: int = 300,
     n_sites: int = 500,
     new_ad_share: float = 0.3,
-    drift: float = 0.15,
+    drift: float = 0.4,
     fatigue: float = 0.3,
     shift_day: int | None = None,
     seed: int = 0,
@@ -99,7 +103,8 @@ def simulate_market(
     site_effect = rng.normal(0, 0.4, n_sites)
     hour_effect = 0.3 * np.sin(2 * np.pi * (np.arange(24) - 15) / 24)
     affinity = rng.normal(0, 0.7, (N_SEGMENTS, N_CATEGORIES))
-    ad_walk = drift * np.cumsum(rng.standard_normal((n_ads, n_days)), axis=1)
+    ad_walk = drift * _stationary_ar1(rng, n_ads, n_days)
+    affinity_walk = drift * _stationary_ar1(rng, N_SEGMENTS * N_CATEGORIES, n_days).reshape(N_SEGMENTS, N_CATEGORIES, n_days)
     user_segment = rng.integers(0, N_SEGMENTS, n_users)
 
     frame = _draw_context(rng, n_impressions, n_days, n_users, n_sites, shift_day)
@@ -122,6 +127,7 @@ def simulate_market(
         + hour_effect[frame["hour"].to_numpy()]
         + SLOT_EFFECT[frame["slot"].to_numpy() - 1]
         + affinity[frame["user_segment"].to_numpy(), frame["ad_category"].to_numpy()]
+        + affinity_walk[frame["user_segment"].to_numpy(), frame["ad_category"].to_numpy(), frame["day"].to_numpy()]
         - fatigue * np.log1p(frame["user_ad_views"].to_numpy())
     )
     intercept = intercept_for_rate(shifted_logit, base_ctr)
@@ -147,6 +153,16 @@ _COLUMNS = [
     "ad_id", "advertiser_id", "ad_category", "ad_age_days", "user_ad_views", "bid", "true_ctr",
     "click", "click_delay_hours",
 ]
+
+
+def _stationary_ar1(rng, n_series: int, n_steps: int) -> np.ndarray:
+    """``n_series`` AR(1) paths of unit variance at every step (see the module docstring)."""
+    shocks = rng.standard_normal((n_series, n_steps))
+    paths = np.empty_like(shocks)
+    paths[:, 0] = shocks[:, 0]
+    for step in range(1, n_steps):
+        paths[:, step] = AR_COEFFICIENT * paths[:, step - 1] + np.sqrt(1 - AR_COEFFICIENT**2) * shocks[:, step]
+    return paths
 
 
 def _draw_ads(rng, n_ads: int, n_advertisers: int, n_days: int, new_ad_share: float) -> pd.DataFrame:
