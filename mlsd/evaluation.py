@@ -44,4 +44,4 @@ def scorecards_by(y_true, y_prob, groups, *, min_positives: int = 5):
         labels = y_true[index]
         if labels.sum() >= min_positives and labels.sum() < len(labels):
             rows[value] = {"n": len(index), "positives": int(labels.sum()), **probability_scorecard(labels, y_prob[index])}
-    return pd.DataFrame(rows).T
+    return pd.DataFrame.from_dict(rows, orient="index")
