@@ -142,13 +142,13 @@ class CalibrationExplorerState:
 
     def snapshot(self) -> CalibrationSnapshot:
         """Raw and corrected calibration and loss at the current rate."""
-        return self._snapshot_at(self._rate)
+        return self.snapshot_at(self._rate)
 
     def summary(self) -> pd.DataFrame:
         """One row per rate: raw and corrected calibration ratio, ECE and normalized entropy."""
         rows = []
         for rate in self.rates:
-            snapshot = self._snapshot_at(rate)
+            snapshot = self.snapshot_at(rate)
             rows.append(
                 {
                     "rate": rate,
@@ -162,7 +162,9 @@ class CalibrationExplorerState:
             )
         return pd.DataFrame(rows).set_index("rate")
 
-    def _snapshot_at(self, rate: float) -> CalibrationSnapshot:
+    def snapshot_at(self, rate: float) -> CalibrationSnapshot:
+        """The snapshot at any of the rates, computed once and kept."""
+        rate = _one_of_rates(rate, self.rates)
         if rate not in self._snapshots:
             self._snapshots[rate] = self._evaluate(rate)
         return self._snapshots[rate]
@@ -206,8 +208,9 @@ class CalibrationExplorer:
     Notes
     -----
     The reliability diagram has log-scaled axes; see
-    :func:`mlsd.explore._figures.reliability_diagram_png` for why. Each rate's diagram is rendered
-    once and kept.
+    :func:`mlsd.explore._figures.reliability_diagram_png` for why. The rates are few, so every
+    rate's numbers and diagram are computed when the explorer is built; moving the slider then
+    only swaps kept results, within a frame even on millions of predictions.
     """
 
     def __init__(self, y_true, predictions_by_rate, *, rate=None, n_bins=10, strategy="quantile"):
@@ -225,7 +228,7 @@ class CalibrationExplorer:
         )
         self.readout = widgets.HTML(layout=widgets.Layout(width="440px"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="520px"))
-        self._png_by_rate: dict[float, bytes] = {}
+        self._png_by_rate = {rate: self._diagram(self.state.snapshot_at(rate)) for rate in self.state.rates}
         self.widget = widgets.VBox(
             [
                 widgets.HTML(_INTRO),
@@ -246,13 +249,13 @@ class CalibrationExplorer:
     def _show(self) -> None:
         snapshot = self.state.snapshot()
         self.readout.value = _readout_html(snapshot, self.state.n_bins, self.state.strategy)
-        if snapshot.rate not in self._png_by_rate:
-            self._png_by_rate[snapshot.rate] = reliability_diagram_png(
-                snapshot.raw.reliability,
-                snapshot.corrected.reliability,
-                f"Training data: {_rate_label(snapshot.rate)}",
-            )
         self.image.value = self._png_by_rate[snapshot.rate]
+
+    @staticmethod
+    def _diagram(snapshot: CalibrationSnapshot) -> bytes:
+        return reliability_diagram_png(
+            snapshot.raw.reliability, snapshot.corrected.reliability, f"Training data: {_rate_label(snapshot.rate)}"
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
