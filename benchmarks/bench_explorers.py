@@ -24,14 +24,12 @@ Run ``python benchmarks/bench_explorers.py [scale]`` to print the rows.
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
 
 from mlsd.explore import (
     CalibrationExplorer,
-    CalibrationExplorerState,
     ThresholdExplorer,
     ThresholdExplorerState,
 )
@@ -50,6 +48,7 @@ from mlsd.metrics.classification import (
     precision,
     recall,
 )
+from common import main, row
 
 N_SCORES = 1_000_000
 MIN_SCORES = 500
@@ -74,8 +73,8 @@ def run(scale: float = 1.0) -> list[dict]:
     )
     detail = f"{n:,} scores"
     return [
-        _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, detail),
-        _threshold_view_row(y_true, y_score, thresholds, reference, reference_s, detail),
+        _threshold_staterow(y_true, y_score, thresholds, reference, reference_s, detail),
+        _threshold_viewrow(y_true, y_score, thresholds, reference, reference_s, detail),
         *_calibration_rows(
             clicks, predictions, calibration_reference, calibration_reference_s, detail
         ),
@@ -144,7 +143,7 @@ def _quality_numbers(snapshot) -> tuple:
     )
 
 
-def _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
+def _threshold_staterow(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
     state = ThresholdExplorerState(y_true, y_score, cost_fp=COST_FP, cost_fn=COST_FN)
     state.snapshot()
 
@@ -153,7 +152,7 @@ def _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, de
         return _snapshot_numbers(state.snapshot())
 
     ours_s, answers = _best_time_per_item(move, thresholds)
-    return _row(
+    return row(
         "explorer threshold move, state",
         ours_s,
         reference_s,
@@ -162,7 +161,7 @@ def _threshold_state_row(y_true, y_score, thresholds, reference, reference_s, de
     )
 
 
-def _threshold_view_row(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
+def _threshold_viewrow(y_true, y_score, thresholds, reference, reference_s, detail) -> dict:
     view = ThresholdExplorer(y_true, y_score, cost_fp=COST_FP, cost_fn=COST_FN)
 
     def move(threshold):
@@ -173,7 +172,7 @@ def _threshold_view_row(y_true, y_score, thresholds, reference, reference_s, det
 
     ours_s, answers = _best_time_per_item(move, thresholds)
     same = [numbers for numbers, _ in answers] == reference and all(ok for _, ok in answers)
-    return _row(
+    return row(
         "explorer threshold move, full view",
         ours_s,
         reference_s,
@@ -195,14 +194,14 @@ def _calibration_rows(clicks, predictions, reference, reference_s, detail) -> li
     built_answers = [_quality_numbers(view.state.snapshot_at(rate)) for rate in RATES]
     what = f"{len(RATES)} rates on {detail}; vs mlsd.metrics raw + corrected"
     return [
-        _row(
+        row(
             "explorer calibration build",
             build_s,
             reference_s * len(RATES),
             built_answers == reference,
             f"once, all rates: numbers + diagrams; {what}",
         ),
-        _row(
+        row(
             "explorer calibration move, view",
             move_s,
             reference_s,
@@ -232,21 +231,5 @@ def _best_time_per_item(function, items) -> tuple[float, list]:
     return best / len(items), answers
 
 
-def _row(benchmark: str, ours_s: float, reference_s: float, same: bool, detail: str) -> dict:
-    return {
-        "benchmark": benchmark,
-        "ours_s": ours_s,
-        "reference_s": reference_s,
-        "ratio": reference_s / ours_s,
-        "same_answers": bool(same),
-        "detail": detail,
-    }
-
-
 if __name__ == "__main__":
-    for row in run(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0):
-        print(
-            f"{row['benchmark']}\n  ours {row['ours_s']:.3e} s, reference"
-            f" {row['reference_s']:.3e} s, ratio {row['ratio']:,.1f}x,"
-            f" same answers: {row['same_answers']} ({row['detail']})"
-        )
+    main(run)

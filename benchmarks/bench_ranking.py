@@ -16,13 +16,13 @@ Run ``python benchmarks/bench_ranking.py [scale]``.
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 
 from mlsd.metrics.ranking import RankedLists
+from common import main
 
 K = 10
 ROWS_PER_GROUP = 10
@@ -163,5 +163,4 @@ def run(scale: float = 1.0) -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in run(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0):
-        print(row)
+    main(run)

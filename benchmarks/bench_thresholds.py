@@ -11,13 +11,13 @@ Run ``python benchmarks/bench_thresholds.py [scale]`` to print the rows.
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
 from sklearn import metrics as skm
 
 from mlsd.metrics.thresholds import ThresholdCurve
+from common import main, row
 
 N_SCORES = 1_000_000
 N_THRESHOLDS = 1_000
@@ -42,8 +42,8 @@ def run(scale: float = 1.0) -> list[dict]:
     scalar_s = _best_time(lambda: _answer_one_by_one(curve, thresholds), REPEATS) / len(thresholds)
     vector_s = _best_time(lambda: _answer_all_at_once(curve, thresholds), REPEATS) / len(thresholds)
     return [
-        _build_row(y_true, y_score),
-        _row(
+        _buildrow(y_true, y_score),
+        row(
             "thresholds lookup, one per call",
             scalar_s,
             reference_s,
@@ -51,7 +51,7 @@ def run(scale: float = 1.0) -> list[dict]:
             f"counts + precision + recall; {detail}; sklearn precision_score"
             f" + recall_score on {len(sampled)} of them",
         ),
-        _row(
+        row(
             "thresholds lookup, array call",
             vector_s,
             reference_s,
@@ -84,13 +84,13 @@ def _best_time(function, repeats: int) -> float:
     return best
 
 
-def _build_row(y_true: np.ndarray, y_score: np.ndarray) -> dict:
+def _buildrow(y_true: np.ndarray, y_score: np.ndarray) -> dict:
     ours_s = _best_time(lambda: ThresholdCurve(y_true, y_score), REPEATS)
     reference_s = _best_time(lambda: skm.precision_recall_curve(y_true, y_score), REPEATS)
     ours = ThresholdCurve(y_true, y_score).pr_curve()
     theirs = skm.precision_recall_curve(y_true, y_score)
     same = all(np.array_equal(a, b) for a, b in zip(ours, theirs, strict=True))
-    return _row(
+    return row(
         "thresholds build curve",
         ours_s,
         reference_s,
@@ -153,21 +153,5 @@ def _array_answers_match(curve: ThresholdCurve, thresholds: np.ndarray) -> bool:
     )
 
 
-def _row(benchmark: str, ours_s: float, reference_s: float, same: bool, detail: str) -> dict:
-    return {
-        "benchmark": benchmark,
-        "ours_s": ours_s,
-        "reference_s": reference_s,
-        "ratio": reference_s / ours_s,
-        "same_answers": bool(same),
-        "detail": detail,
-    }
-
-
 if __name__ == "__main__":
-    for row in run(float(sys.argv[1]) if len(sys.argv) > 1 else 1.0):
-        print(
-            f"{row['benchmark']}\n  ours {row['ours_s']:.3e} s, reference"
-            f" {row['reference_s']:.3e} s, ratio {row['ratio']:,.0f}x,"
-            f" same answers: {row['same_answers']} ({row['detail']})"
-        )
+    main(run)
