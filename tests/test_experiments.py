@@ -1,0 +1,39 @@
+"""A/B analysis: agrees with scipy's Welch test at product-experiment sizes; hand-checked small case."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mlsd.experiments import difference_in_means
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agrees_with_welch_t_test_at_large_n(seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.exponential(10.0, 5_000), rng.exponential(10.3, 6_000)
+    result = difference_in_means(a, b)
+    welch = stats.ttest_ind(b, a, equal_var=False)
+    assert result.difference == pytest.approx(b.mean() - a.mean())
+    assert result.difference / result.standard_error == pytest.approx(welch.statistic, rel=1e-12)
+    assert result.p_value == pytest.approx(welch.pvalue, abs=1e-3)  # normal vs t tails at n = 5,000
+
+
+def test_hand_worked_interval():
+    result = difference_in_means([1.0, 3.0], [4.0, 6.0])
+    # means 2 and 5; variances 2 and 2; SE = sqrt(2/2 + 2/2) = sqrt(2)
+    assert result.difference == 3.0 and result.standard_error == pytest.approx(math.sqrt(2))
+    assert result.ci_low == pytest.approx(3 - 1.959963984540054 * math.sqrt(2))
+    assert result.relative_difference == pytest.approx(1.5)
+
+
+def test_the_interval_covers_the_true_difference_about_95_percent_of_the_time():
+    rng = np.random.default_rng(7)
+    covered = [(lambda r: r.ci_low <= 0.5 <= r.ci_high)(difference_in_means(rng.normal(0, 2, 400), rng.normal(0.5, 2, 400))) for _ in range(2_000)]
+    assert np.mean(covered) == pytest.approx(0.95, abs=0.015)
+
+
+def test_needs_two_values_per_arm():
+    with pytest.raises(ValueError, match="a needs at least 2 values"):
+        difference_in_means([1.0], [1.0, 2.0])
