@@ -23,7 +23,7 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
-from mlsd.cases.video_recs.schema import relevant
+from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT, relevant
 from mlsd.metrics.ranking import RankedLists
 
 BLOCK_USERS = 512
@@ -104,11 +104,12 @@ def recommend(source, watched: sparse.csr_matrix, user_ids, k: int) -> pd.DataFr
     return pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=["user_id", "video_id", "score", "rank"])
 
 
-def evaluation_lists(recommendations: pd.DataFrame, test: pd.DataFrame) -> RankedLists:
-    """The recommendations as ranked lists, a row relevant when the user went on to watch it (relevant
-    engagement) in ``test``; each user's ``n_relevant`` counts all their relevant test events, found
-    or not. Users with no relevant test event are left out."""
-    liked = test[relevant(test)]
+def evaluation_lists(recommendations: pd.DataFrame, test: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT) -> RankedLists:
+    """The recommendations as ranked lists, a row relevant when the user went on to watch it in
+    ``test`` with engagement >= ``threshold`` (a tiny threshold counts every watch); each user's
+    ``n_relevant`` counts all their relevant test events, found or not. Users with no relevant test
+    event are left out."""
+    liked = test[relevant(test, threshold)]
     n_liked = liked.groupby("user_id").size()
     rows = recommendations[recommendations["user_id"].isin(n_liked.index)]
     hit = pd.MultiIndex.from_frame(rows[["user_id", "video_id"]]).isin(pd.MultiIndex.from_frame(liked[["user_id", "video_id"]]))
