@@ -26,7 +26,7 @@ RELEVANT_ENGAGEMENT = 0.8
 def relevant(interactions: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT) -> np.ndarray:
     """Events that count as relevant: ``engagement >= threshold``.
 
-    At the default 0.8 that is a MovieLens rating of 4 or 5 out of 5 — the convention of most
+    At the default 0.8 that is a MovieLens rating of 4 or 5 out of 5 — a convention common in
     published MovieLens top-k tables — or watching at least 80% of a simulated video.
     """
     if not 0 < threshold <= 1:

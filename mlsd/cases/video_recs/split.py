@@ -1,7 +1,7 @@
 """Train/test splits of an interactions table: temporal (what a deployed recommender faces) or random.
 
 A recommender is trained on the past and judged on the future, so the honest split is
-**temporal**: every event before a cut-off time trains, every later one tests. Most published
+**temporal**: every event before a cut-off time trains, every later one tests. Many published
 MovieLens tables instead hold out a **random** 25% of each user's events — the model then trains
 on events that happened after the ones it is asked to predict (the future leaks into training),
 and popular-but-new videos look easier than they are. Comparing the two shows how much a random

@@ -1,0 +1,49 @@
+"""The design review of the video home-page recommender, filled point by point."""
+
+from __future__ import annotations
+
+from mlsd.design import DesignDoc
+
+
+def design_doc() -> DesignDoc:
+    """The 14-point review of a YouTube-style home feed (Covington et al. 2016 shape)."""
+    return DesignDoc(
+        title="Video recommendations for the home page",
+        decision="Which 10–20 videos fill a user's home page when they open the app, and in what order.",
+        user=["Viewers browsing the home page.", "Creators, whose audience depends on being recommended."],
+        cost_of_failure=[
+            "Wrong: watch time lost, users leave; clickbait that is abandoned early teaches the system more of it.",
+            "Late: the page renders with a cached or popular fallback.",
+            "Biased: popular videos take every slot; new creators and new videos never get an audience.",
+            "Missing: an empty shelf, the worst first impression.",
+        ],
+        goals=["Long-term watch time and return visits, not clicks.", "Fresh and diverse pages within a 200 ms budget."],
+        non_goals=["Search ranking (a separate system).", "Choosing which videos may be hosted (policy)."],
+        data_sources=["Watch logs (user, video, time, share watched)", "Video metadata (upload time, length, creator)", "User context (device, time)"],
+        data_labels=(
+            "Implicit: a watch with high engagement (share watched ≥ 0.8) is relevant; the label exists once the "
+            "session ends. Logged data only show what the system chose to show (exposure bias)."
+        ),
+        data_freshness="New videos must be recommendable within hours; user histories update within the session.",
+        data_owners=["Playback logging team", "Content metadata team"],
+        baseline="The most watched videos of the last period, the same for everyone.",
+        metrics_offline=["Recall@100 of the candidate stage", "NDCG@10 and MAP@10 of the ranker on a temporal split", "Coverage, novelty, diversity"],
+        metrics_online=["Watch time per user", "Completion rate", "Click-through rate (as a diagnostic, not the goal)"],
+        metrics_business=["Daily active users and return visits", "Creator retention"],
+        metrics_guardrail=["p99 page latency", "Share of impressions for new videos", "Reports of harmful content"],
+        metrics_slice=["New vs returning users", "New vs established videos", "Country and device"],
+        model=[
+            "Most popular (baseline).",
+            "Candidate sources: popular, item-to-item co-visitation, matrix factorisation; merged.",
+            "Gradient-boosted ranker on candidate scores, video and user features; later a deep ranker on watch time.",
+        ],
+        serving=(
+            "Online on page load: candidate generation (thousands) → ranking (hundreds) → re-ranking for freshness, "
+            "diversity and policy (tens), within 200 ms; precomputed candidates as the fallback."
+        ),
+        validation=["Temporal offline split", "Interleaving for rankers", "A/B test on watch time with guardrails"],
+        monitoring=["Candidate recall and coverage by day", "Share of new videos shown", "Latency per stage", "The recommendations on-call acts on alerts"],
+        fallback=["Ranker down: order candidates by a source score.", "Candidates down: cached popular-by-region lists."],
+        ownership=["Recommendations team owns candidates and ranker", "Infrastructure owns the serving funnel"],
+        platform=["Shared embedding and candidate-retrieval service", "Feature store", "Experimentation platform with interleaving"],
+    )
