@@ -17,14 +17,34 @@ Explorers:
   which to act, with the costs of both mistakes, and find the cost-minimising one.
 - :class:`CalibrationExplorer` / :class:`CalibrationExplorerState` — negative downsampling:
   how it miscalibrates a click model, and how ``q = p / (p + (1 − p) / w)`` corrects it.
+- :class:`RankingExplorer` / :class:`RankingExplorerState` — pick a ranking metric and k, compare
+  recommenders' means and one user's lists with the hits marked; :class:`HandMadeList` is a short
+  list to edit by hand, to see how each metric reacts to moving one hit.
+- :class:`FunnelBudgetExplorer` / :class:`FunnelBudgetState` — the items each stage of a serving
+  funnel (:class:`FunnelStage`) handles, times its cost per item, against a latency budget;
+  :func:`video_funnel` gives the stages of a video home page.
 """
 
 from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
+from mlsd.explore.latency import (
+    FunnelBudgetExplorer,
+    FunnelBudgetState,
+    FunnelStage,
+    video_funnel,
+)
+from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
 
 __all__ = [
     "CalibrationExplorer",
     "CalibrationExplorerState",
+    "FunnelBudgetExplorer",
+    "FunnelBudgetState",
+    "FunnelStage",
+    "HandMadeList",
+    "RankingExplorer",
+    "RankingExplorerState",
     "ThresholdExplorer",
     "ThresholdExplorerState",
+    "video_funnel",
 ]

@@ -47,3 +47,15 @@ def recall_curve(recommendations: pd.DataFrame, test: pd.DataFrame, cutoffs) -> 
     """Mean recall@k of one ranked candidate list at each cut-off ``k`` (the candidate-stage curve)."""
     lists = evaluation_lists(recommendations, test)
     return pd.Series({k: float(np.nanmean(lists.recall_at(k))) for k in cutoffs}, name="recall")
+
+
+def recall_by_history(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, train: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Recall@k per model for users with no training history (cold start) and for returning users."""
+    returning = set(train["user_id"].unique())
+    rows = {}
+    for name, recs in recommendations_by_model.items():
+        lists = evaluation_lists(recs[recs["rank"] <= k], test)
+        recall = pd.Series(lists.recall_at(k), index=lists.groups)
+        is_returning = recall.index.isin(list(returning))
+        rows[name] = {"new users": float(recall[~is_returning].mean()), "returning users": float(recall[is_returning].mean())}
+    return pd.DataFrame.from_dict(rows, orient="index")

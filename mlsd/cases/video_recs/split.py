@@ -58,3 +58,14 @@ def split_interactions(interactions: pd.DataFrame, split: str, seed: int = 0) ->
 def _check_share(test_share: float) -> None:
     if not 0 < test_share < 1:
         raise ValueError(f"test_share must be strictly between 0 and 1; got {test_share!r}")
+
+
+def future_leak_share(train: pd.DataFrame, test: pd.DataFrame) -> float:
+    """Share of test events that happened before the same user's last training event.
+
+    Such an event is "predicted" by a model that has already seen what the user did afterwards.
+    0 for a temporal split, by construction.
+    """
+    last_train = train.groupby("user_id")["time"].max()
+    before = test["time"].to_numpy() < test["user_id"].map(last_train).to_numpy(dtype=float)
+    return float(np.mean(before))
