@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.video_recs.candidates import evaluation_lists
+from mlsd.cases.video_recs.schema import relevant
 from mlsd.metrics.ranking import catalog_coverage, intra_list_diversity, novelty
 
 
@@ -59,3 +60,36 @@ def recall_by_history(recommendations_by_model: dict[str, pd.DataFrame], test: p
         is_returning = recall.index.isin(list(returning))
         rows[name] = {"new users": float(recall[~is_returning].mean()), "returning users": float(recall[is_returning].mean())}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def shared_rows(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, k: int = 10) -> dict:
+    """Several recommenders' top-``k`` lists as one set of (user, video) rows, for the ranking explorer.
+
+    Rows are the union of every model's top ``k`` per user, for the users with a relevant test event.
+    A model's score of a row is ``-rank``, or ``-(k + 1)`` for a video it did not put in its top k, so
+    every model's first ``k`` rows are its own list. Returns the explorer's keyword arguments:
+    ``y_true``, ``scores_by_recommender``, ``group``, ``n_relevant`` and ``item``.
+    """
+    liked = test[relevant(test)]
+    n_liked = liked.groupby("user_id").size()
+    tops = {name: recs[(recs["rank"] <= k) & recs["user_id"].isin(n_liked.index)] for name, recs in recommendations_by_model.items()}
+    rows = pd.concat([top[["user_id", "video_id"]] for top in tops.values()]).drop_duplicates().sort_values(["user_id", "video_id"], ignore_index=True)
+    key = pd.MultiIndex.from_frame(rows)
+    scores = {}
+    for name, top in tops.items():
+        position = pd.MultiIndex.from_frame(top[["user_id", "video_id"]]).get_indexer(key)
+        scores[name] = np.where(position >= 0, -top["rank"].to_numpy()[position], -(k + 1.0))
+    return {
+        "y_true": key.isin(pd.MultiIndex.from_frame(liked[["user_id", "video_id"]])).astype(float),
+        "scores_by_recommender": scores,
+        "group": rows["user_id"].to_numpy(),
+        "n_relevant": rows["user_id"].map(n_liked).to_numpy(),
+        "item": rows["video_id"].to_numpy(),
+    }
+
+
+def candidate_set_recall(candidates: pd.DataFrame, test: pd.DataFrame) -> float:
+    """Mean recall of an unordered candidate set per user: the share of each user's relevant test
+    watches that are among their candidates, whatever the set's size (users with none left out)."""
+    unordered = candidates[["user_id", "video_id"]].assign(rank=1)
+    return float(np.nanmean(evaluation_lists(unordered, test).recall_at(max(1, unordered.groupby("user_id").size().max()))))

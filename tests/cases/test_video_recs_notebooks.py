@@ -1,0 +1,79 @@
+"""The video notebooks: what their records show against the simulator's truth, and that they run on MovieLens files.
+
+Records are read from the committed notebooks; nbval (in the same test run) re-executes them and fails if
+any output no longer reproduces.
+"""
+
+import numpy as np
+
+from kit_factory import KIT_ROOT, run_mlsd
+from mlsd.records import read_records
+
+CASE = KIT_ROOT / "notebooks" / "01_video_recs"
+
+
+def records(name: str) -> dict:
+    return read_records(CASE / f"{name}.ipynb")
+
+
+def test_problem_framing():
+    r = records("1_problem_framing")
+    assert r["n_events"] == 100_000
+    assert r["random_split_future_share"] > 0.9  # a random split trains on the future
+    assert r["top_decile_view_share"] > 0.3  # views pile up on the head
+    assert r["design_points_missing"] == 0
+
+
+def test_metrics():
+    r = records("2_metrics")
+    assert r["ranker_ndcg@10"] > r["mf_ndcg@10"] > r["popular_ndcg@10"]  # taste beats exposure; the ranker uses both
+    assert r["mf_recall@10"] > r["popular_recall@10"]
+    assert r["popular_coverage"] < r["mf_coverage"]  # the popular list covers a sliver of the catalogue
+    assert r["popular_ndcg_random"] > 1.5 * r["popular_ndcg_temporal"]  # a random split flatters
+    assert r["mf_ndcg_random"] > r["mf_ndcg_temporal"]
+
+
+def test_architecture():
+    r = records("3_architecture")
+    assert r["merged_recall"] > max(r["popular_recall@100"], r["covisit_recall@100"], r["mf_recall@100"])  # sources complement
+    assert r["ranker_ndcg@10"] > r["mf_ndcg@10"]
+    assert 0 < r["funnel_within_budget"] <= 1
+
+
+def test_tradeoffs():
+    r = records("4_tradeoffs")
+    assert r["popular_log_top_decile_last"] > r["popular_log_top_decile_first"]  # the loop concentrates its own log
+    assert r["explore_coverage"] > 3 * r["popular_coverage"]  # exploration widens what is shown
+    assert r["popular_recall@100_new_users"] > r["mf_recall@100_new_users"]  # cold start: popularity is the fallback
+    assert r["mf_recall@100_returning_users"] > r["mf_recall@100_new_users"]
+    assert r["popular_ndcg_any_watch"] > r["mf_ndcg_any_watch"]  # offline on any watch prefers popularity...
+    assert r["ab_ci_low"] > 0  # ...while the online test prefers taste
+
+
+def test_exercise_records_the_learners_answers():
+    r = read_records(KIT_ROOT / "exercises" / "01_video_recs.ipynb")
+    assert r["leak"] > 0.5 and r["design_points_missing"] == 0
+
+
+def _write_movielens_u_data(path, seed=0, n_users=120, n_items=300, n_ratings=6_000):
+    rng = np.random.default_rng(seed)
+    pairs = {(int(u), int(i)) for u, i in zip(rng.integers(1, n_users + 1, n_ratings), rng.zipf(1.3, n_ratings) % n_items + 1)}
+    lines = [f"{u}\t{i}\t{rng.integers(1, 6)}\t{881250949 + 3_600 * k}" for k, (u, i) in enumerate(sorted(pairs))]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_notebooks_run_on_a_movielens_file(tmp_path):
+    ratings = _write_movielens_u_data(tmp_path / "u.data")
+    out = tmp_path / "out"
+    targets = [f"notebooks/01_video_recs/{name}.ipynb" for name in ("1_problem_framing", "2_metrics", "3_architecture")]
+    result = run_mlsd("run", *targets, "--jobs", "2", "--out", str(out), "-p", "data_source", "movielens", "-p", "data_path", str(ratings))
+    assert result.returncode == 0, result.stdout + result.stderr
+    framing = read_records(out / targets[0])
+    assert framing["n_events"] == len(ratings.read_text().splitlines())
+
+
+def test_a_missing_movielens_file_fails_with_where_to_put_it(tmp_path):
+    result = run_mlsd("run", "notebooks/01_video_recs/1_problem_framing.ipynb", "--out", str(tmp_path), "-p", "data_source", "movielens", "-p", "data_path", "/no/such/u.data")
+    assert result.returncode == 1
+    assert "no such file" in result.stdout and "datasets/real/" in result.stdout
