@@ -5,7 +5,9 @@ MAP@k, NDCG@k, MRR over the users with a relevant test event. Beyond accuracy, o
 top k: catalog coverage (share of the catalog recommended to anyone), novelty (mean self-information
 ``−log2`` of the recommended videos' share of training users) and intra-list diversity (mean pairwise
 cosine distance of the videos' vectors — here the matrix-factorisation video factors, learned from
-the same training data, so simulated and MovieLens data work alike).
+the same training data, so simulated and MovieLens data work alike). A video nobody watched in
+training has no learned vector (all zeros) and is left out of the diversity of its list (NaN when no
+list keeps two videos with vectors).
 """
 
 from __future__ import annotations
@@ -34,8 +36,16 @@ def recommender_metrics(recommendations: pd.DataFrame, test: pd.DataFrame, train
         "mrr": float(np.nanmean(lists.reciprocal_rank())),
         "coverage": catalog_coverage(video, score, group, k, n_videos),
         "novelty": novelty(video, score, group, k, shown_share),
-        "diversity": intra_list_diversity(video_vectors[video], score, group, k),
+        "diversity": _diversity(video_vectors[video], score, group, k),
     }
+
+
+def _diversity(vectors: np.ndarray, score: np.ndarray, group: np.ndarray, k: int) -> float:
+    """Intra-list diversity over the videos that have a vector; NaN when no list keeps two of them."""
+    has_vector = np.linalg.norm(vectors, axis=1) > 0
+    if (pd.Series(has_vector).groupby(group).sum() < 2).all():
+        return float("nan")
+    return intra_list_diversity(vectors[has_vector], score[has_vector], group[has_vector], k)
 
 
 def metrics_table(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, train: pd.DataFrame, n_videos: int, video_vectors: np.ndarray, k: int = 10) -> pd.DataFrame:
