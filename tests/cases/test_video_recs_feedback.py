@@ -30,6 +30,15 @@ def test_exploration_widens_what_is_shown(world):
     assert pd_equal  # same seed, same loop
 
 
+def test_a_fresh_slot_shows_videos_uploaded_after_launch_that_popularity_never_shows(world):
+    greedy = feedback_loop(world, PopularSource, start_day=30, rounds=3)
+    fresh = feedback_loop(world, PopularSource, start_day=30, rounds=3, fresh_slots=1)
+    assert (greedy["new_video_share"] == 0).all()
+    assert fresh["new_video_share"].iloc[-1] > 0
+    with pytest.raises(ValueError, match="fresh_slots must be in"):
+        feedback_loop(world, PopularSource, start_day=30, fresh_slots=11)
+
+
 def test_an_ab_test_finds_that_taste_beats_popularity_on_watch_time(world):
     train, test = temporal_split(world.interactions)
     users = np.unique(test["user_id"])

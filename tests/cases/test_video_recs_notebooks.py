@@ -44,6 +44,7 @@ def test_tradeoffs():
     r = records("4_tradeoffs")
     assert r["popular_log_top_decile_last"] > r["popular_log_top_decile_first"]  # the loop concentrates its own log
     assert r["explore_coverage"] > 3 * r["popular_coverage"]  # exploration widens what is shown
+    assert r["popular_new_video_share"] == 0 < r["fresh_slot_new_video_share"]  # freshness needs a reserved slot
     assert r["popular_recall@100_new_users"] > r["mf_recall@100_new_users"]  # cold start: popularity is the fallback
     assert r["mf_recall@100_returning_users"] > r["mf_recall@100_new_users"]
     assert r["popular_ndcg_any_watch"] > r["mf_ndcg_any_watch"]  # offline on any watch prefers popularity...

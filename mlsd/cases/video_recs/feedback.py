@@ -4,7 +4,8 @@ Feedback loop
     A recommender trained on logged watches decides what is shown; users can only watch what is
     shown; the next model trains on those watches. Each round, every user gets a slate of
     ``slate_size`` videos from a source fit on everything logged so far; with probability
-    ``epsilon`` a slot shows a uniformly random video instead (exploration). A shown video is
+    ``epsilon`` a slot shows a uniformly random video instead (exploration), and the last
+    ``fresh_slots`` slots show random videos uploaded in the past week (freshness). A shown video is
     watched with probability equal to the simulator's *expected engagement* of that user for it,
     and the watch is logged with that engagement. A popularity source shows everyone the same few
     videos, so the log, and then the next model, concentrate on them: catalog coverage collapses.
@@ -26,30 +27,35 @@ from mlsd.cases.video_recs.candidates import recommend, watch_matrix
 from mlsd.experiments import Comparison, difference_in_means
 
 
-def feedback_loop(world, make_source: Callable[[], object], start_day: float, rounds: int = 6, slate_size: int = 10, epsilon: float = 0.0, seed: int = 0) -> pd.DataFrame:
+def feedback_loop(world, make_source: Callable[[], object], start_day: float, rounds: int = 6, slate_size: int = 10, epsilon: float = 0.0, fresh_slots: int = 0, seed: int = 0) -> pd.DataFrame:
     """Run the loop for ``rounds`` rounds from the watches logged before ``start_day``.
 
     Columns per round: ``round``, ``catalog_coverage`` (share of the catalog shown to anyone),
     ``top_decile_share`` (share of slots given to the 10% of videos most watched before the loop),
     ``log_top_decile_share`` (share of all logged watches so far on those videos: what the next
-    model learns from), ``mean_engagement_shown`` (mean true expected engagement of the shown
-    videos: what users were offered) and ``watches`` (logged this round).
+    model learns from), ``new_video_share`` (share of slots given to videos uploaded after the loop
+    started), ``mean_engagement_shown`` (mean true expected engagement of the shown videos: what
+    users were offered) and ``watches`` (logged this round).
     """
     if not 0 <= epsilon <= 1:
         raise ValueError(f"epsilon must be in [0, 1]; got {epsilon!r}")
     if rounds < 1 or slate_size < 1:
         raise ValueError(f"rounds and slate_size must be >= 1; got {rounds!r} and {slate_size!r}")
+    if not 0 <= fresh_slots <= slate_size:
+        raise ValueError(f"fresh_slots must be in [0, slate_size = {slate_size}]; got {fresh_slots!r}")
     rng = np.random.default_rng(seed)
     n_users, n_videos = len(world.users), len(world.videos)
     logged = world.interactions[world.interactions["time"] < start_day][["user_id", "video_id", "time", "engagement"]]
     users = world.users.loc[world.users["join_time"] < start_day, "user_id"].to_numpy()
     top_decile = _top_decile(logged, n_videos)
+    uploaded = world.videos["upload_time"].to_numpy()
     rows = []
     for round_number in range(1, rounds + 1):
         watched = watch_matrix(logged, n_users, n_videos)
         slates = recommend(make_source().fit(watched), watched, users, slate_size)
         explore = rng.random(len(slates)) < epsilon
         slates.loc[explore, "video_id"] = rng.integers(0, n_videos, int(explore.sum()))
+        _fill_fresh_slots(slates, world.videos, start_day + round_number, slate_size, fresh_slots, rng)
         engagement = world.expected_engagement(slates["user_id"].to_numpy(), slates["video_id"].to_numpy())
         fresh = ~watched[slates["user_id"].to_numpy(), slates["video_id"].to_numpy()].A1.astype(bool)
         watches = fresh & (rng.random(len(slates)) < engagement)
@@ -61,6 +67,7 @@ def feedback_loop(world, make_source: Callable[[], object], start_day: float, ro
                 "catalog_coverage": slates["video_id"].nunique() / n_videos,
                 "top_decile_share": float(np.isin(slates["video_id"].to_numpy(), top_decile).mean()),
                 "log_top_decile_share": float(np.isin(logged["video_id"].to_numpy(), top_decile).mean()),
+                "new_video_share": float(np.mean(uploaded[slates["video_id"].to_numpy()] > start_day)),
                 "mean_engagement_shown": float(engagement.mean()),
                 "watches": int(watches.sum()),
             }
@@ -85,6 +92,15 @@ def ab_test_watch_time(world, slates_a: pd.DataFrame, slates_b: pd.DataFrame, se
     per_user = shown.groupby(["user_id", "arm"], as_index=False)["watch_minutes"].sum()
     minutes = {arm: per_user.loc[per_user["arm"] == arm, "watch_minutes"].to_numpy() for arm in ("A", "B")}
     return difference_in_means(minutes["A"], minutes["B"]), per_user
+
+
+def _fill_fresh_slots(slates: pd.DataFrame, videos: pd.DataFrame, today: float, slate_size: int, fresh_slots: int, rng) -> None:
+    """Give the last ``fresh_slots`` slots of every slate to random videos uploaded in the week before ``today``."""
+    uploaded = videos["upload_time"].to_numpy()
+    fresh = np.flatnonzero((uploaded <= today) & (uploaded > today - 7))
+    slot = slates["rank"].to_numpy() > slate_size - fresh_slots
+    if fresh_slots and len(fresh) and slot.any():
+        slates.loc[slot, "video_id"] = fresh[rng.integers(0, len(fresh), int(slot.sum()))]
 
 
 def _top_decile(logged: pd.DataFrame, n_videos: int) -> np.ndarray:
