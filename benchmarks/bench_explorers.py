@@ -48,7 +48,7 @@ from mlsd.metrics.classification import (
     precision,
     recall,
 )
-from common import main, row
+from common import main, row, seeded_scores
 
 N_SCORES = 1_000_000
 MIN_SCORES = 500
@@ -62,7 +62,7 @@ REPEATS = 3
 def run(scale: float = 1.0) -> list[dict]:
     """Time explorer moves against recomputing from scratch; one dict per measurement."""
     n = max(int(N_SCORES * scale), MIN_SCORES)
-    y_true, y_score = _scores(n)
+    y_true, y_score = seeded_scores(n, POSITIVE_RATE)
     thresholds = np.linspace(0.02, 0.6, N_MOVES)
     reference_s, reference = _time_per_item(
         lambda t: _threshold_numbers(y_true, y_score, t), thresholds
@@ -79,15 +79,6 @@ def run(scale: float = 1.0) -> list[dict]:
             clicks, predictions, calibration_reference, calibration_reference_s, detail
         ),
     ]
-
-
-def _scores(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded labels (about 2% positives, at least one of each) and model-like probabilities."""
-    rng = np.random.default_rng(0)
-    y_true = (rng.random(n) < POSITIVE_RATE).astype(int)
-    y_true[:2] = [1, 0]
-    logits = rng.normal(size=n) + 2.0 * y_true - 4.0
-    return y_true, 1.0 / (1.0 + np.exp(-logits))
 
 
 def _click_predictions(n: int) -> tuple[np.ndarray, dict[float, np.ndarray]]:

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn import metrics as skm
 
 from mlsd.metrics.thresholds import ThresholdCurve
-from common import main, row
+from common import main, row, seeded_scores
 
 N_SCORES = 1_000_000
 N_THRESHOLDS = 1_000
@@ -30,7 +30,7 @@ REPEATS = 3
 
 def run(scale: float = 1.0) -> list[dict]:
     """Time building the curve and answering thresholds; one dict per measurement."""
-    y_true, y_score = _scores(max(int(N_SCORES * scale), 100))
+    y_true, y_score = seeded_scores(max(int(N_SCORES * scale), 100), POSITIVE_RATE)
     thresholds = np.linspace(0.0, 1.0, max(int(N_THRESHOLDS * scale), MIN_THRESHOLDS))
     n_sampled = max(int(N_REFERENCE_THRESHOLDS * scale), MIN_REFERENCE_THRESHOLDS)
     sampled = _evenly_spaced(thresholds, n_sampled)
@@ -60,15 +60,6 @@ def run(scale: float = 1.0) -> list[dict]:
             f" {len(sampled)} of them",
         ),
     ]
-
-
-def _scores(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded labels (about 2% positives, at least one of each) and model-like probabilities."""
-    rng = np.random.default_rng(0)
-    y_true = (rng.random(n) < POSITIVE_RATE).astype(int)
-    y_true[:2] = [1, 0]
-    logits = rng.normal(size=n) + 2.0 * y_true - 4.0
-    return y_true, 1.0 / (1.0 + np.exp(-logits))
 
 
 def _evenly_spaced(values: np.ndarray, count: int) -> np.ndarray:

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
+
+def seeded_scores(n: int, positive_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded labels (``positive_rate`` positives, at least one of each) and model-like probabilities."""
+    rng = np.random.default_rng(0)
+    y_true = (rng.random(n) < positive_rate).astype(int)
+    y_true[:2] = [1, 0]
+    logits = rng.normal(size=n) + 2.0 * y_true - 4.0
+    return y_true, 1.0 / (1.0 + np.exp(-logits))
+
 
 def row(benchmark: str, ours_s: float, reference_s: float, same: bool, detail: str) -> dict:
     """One benchmark result; ``ratio`` is how many times faster ours is (reference / ours)."""
