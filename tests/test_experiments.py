@@ -37,3 +37,39 @@ def test_the_interval_covers_the_true_difference_about_95_percent_of_the_time():
 def test_needs_two_values_per_arm():
     with pytest.raises(ValueError, match="a needs at least 2 values"):
         difference_in_means([1.0], [1.0, 2.0])
+
+
+from mlsd.experiments import days_needed, sample_size_per_arm, simulate_detection, simulate_peeking  # noqa: E402
+
+
+def test_sample_size_by_hand():
+    # p1 = 0.10, p2 = 0.12; (1.95996 + 0.84162)^2 * (0.09 + 0.1056) / 0.02^2 = 3838.1 -> 3839
+    assert sample_size_per_arm(0.10, 0.20, alpha=0.05, power=0.8) == 3839
+    assert days_needed(3839, traffic_per_day=1_000) == 8
+
+
+def test_the_planned_sample_size_delivers_the_planned_power_and_alpha():
+    n = sample_size_per_arm(0.05, 0.10, alpha=0.05, power=0.8)
+    assert simulate_detection(0.05, 0.10, n, n_experiments=20_000, seed=1) == pytest.approx(0.8, abs=0.015)
+    assert simulate_detection(0.05, 0.0, n, n_experiments=20_000, seed=2) == pytest.approx(0.05, abs=0.007)
+
+
+def test_peeking_every_day_inflates_false_positives_while_one_look_does_not():
+    table = simulate_peeking(0.05, 0.0, users_per_day_per_arm=2_000, days=14, n_experiments=5_000, seed=3)
+    assert table["significant_by_day"].is_monotonic_increasing
+    assert table["significant_by_day"].iloc[-1] > 0.15
+    assert table["significant_on_day"].iloc[-1] == pytest.approx(0.05, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: sample_size_per_arm(0.0, 0.1), "baseline_rate must be strictly between 0 and 1"),
+        (lambda: sample_size_per_arm(0.1, 0.0), "minimum_detectable_effect must be non-zero"),
+        (lambda: sample_size_per_arm(0.1, 0.1, power=1.0), "power must be strictly between 0 and 1"),
+        (lambda: days_needed(100, 0), "must be >= 1"),
+    ],
+)
+def test_planner_inputs_are_validated(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
