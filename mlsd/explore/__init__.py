@@ -23,8 +23,11 @@ Explorers:
 - :class:`FunnelBudgetExplorer` / :class:`FunnelBudgetState` — the items each stage of a serving
   funnel (:class:`FunnelStage`) handles, times its cost per item, against a latency budget;
   :func:`video_funnel` gives the stages of a video home page.
+- :class:`ABPlanner` / :class:`ABPlannerState` — plan an A/B test (users per arm, days), measure its
+  power by simulation, and see what checking it every day does to the false-positive rate.
 """
 
+from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
 from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
 from mlsd.explore.latency import (
     FunnelBudgetExplorer,
@@ -36,6 +39,8 @@ from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerS
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
 
 __all__ = [
+    "ABPlanner",
+    "ABPlannerState",
     "CalibrationExplorer",
     "CalibrationExplorerState",
     "FunnelBudgetExplorer",
