@@ -23,14 +23,16 @@ from mlsd.explore._figures import ThresholdFigure
 from mlsd.metrics.thresholds import BestThreshold, ThresholdCurve
 
 GRID_POINTS_EACH = 256
-SLIDER_STEPS_AT_LEAST = 10_000
+SLIDER_STEPS_AT_LEAST = 1_000
 COST_INPUT_MAX = 1e9
 
 
 class ThresholdRange(NamedTuple):
     """Thresholds worth exploring: ``low`` flags every example, ``high`` flags none.
 
-    ``step`` is a power of ten giving between 10,000 and 100,000 steps from ``low`` to ``high``;
+    ``step`` is a power of ten giving between 1,000 and 10,000 steps from ``low`` to ``high``: finer
+    than a mouse can drag, and coarse enough that one arrow-key press on the slider moves the
+    threshold by one unit of the last digit shown (the slider shows as many decimals as ``step``);
     ``low`` and ``high`` are multiples of it (rounded outwards) around the lowest and highest score.
     When every score equals ``s``, the range is a window of width ``max(|s|, 1)`` centred on ``s``.
     """
@@ -257,7 +259,7 @@ class ThresholdExplorer:
             min=min(bounds.low, threshold),
             max=max(bounds.high, threshold),
             step=bounds.step,
-            readout_format=".4f",
+            readout_format=f".{_decimals(bounds.step)}f",
             continuous_update=False,
             description="Threshold",
             tooltip="Flag (act on) every example whose score is at or above this value; "
@@ -349,6 +351,10 @@ cost-minimising threshold {_threshold_text(s.best_threshold)}:
 cost {s.best_cost:.4g} per example;
 this threshold costs {s.expected_cost - s.best_cost:.4g} more
 </div>"""
+
+
+def _decimals(step: float) -> int:
+    return max(0, -round(math.log10(step)))
 
 
 def _threshold_text(threshold: float) -> str:

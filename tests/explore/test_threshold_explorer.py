@@ -125,8 +125,18 @@ def test_threshold_range_runs_from_flagging_everything_to_flagging_nothing(scale
     assert state.curve.counts(low).tn + state.curve.counts(low).fn == 0
     assert state.curve.counts(high).tp + state.curve.counts(high).fp == 0
     assert low <= scores.min() <= scores.max() < high
-    assert 10_000 <= (high - low) / step <= 100_002
+    assert 1_000 <= (high - low) / step <= 10_002
     assert math.log10(step) == round(math.log10(step))
+
+
+def test_one_slider_step_is_one_unit_of_the_last_decimal_shown():
+    rng = np.random.default_rng(3)
+    probabilities = np.r_[0.0, rng.random(500), 1.0]
+    view = ThresholdExplorer((probabilities > 0.5).astype(int), probabilities)
+    assert view.slider.step == 0.001 and view.slider.readout_format == ".3f"
+    click_rates = probabilities * 0.2
+    view = ThresholdExplorer((probabilities > 0.5).astype(int), click_rates)
+    assert view.slider.step == 0.0001 and view.slider.readout_format == ".4f"
 
 
 def test_curves_hold_at_most_512_thresholds_and_follow_the_costs():
@@ -256,7 +266,8 @@ def test_explorer_displays_as_its_widget_with_an_escaped_title(explorer):
     assert model_id == explorer.widget.model_id
     assert explorer.widget.children[0].value == "<h3>Bid &lt;or&gt; skip</h3>"
     assert explorer.slider.continuous_update is False
-    assert explorer.slider.readout_format == ".4f"
+    decimals = -round(math.log10(explorer.slider.step))
+    assert explorer.slider.readout_format == f".{decimals}f"
     assert all(
         control.tooltip
         for control in (
