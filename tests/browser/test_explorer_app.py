@@ -1,0 +1,61 @@
+"""The standalone explorer app (what ``mlsd explore`` serves), in Chromium through Voilà.
+
+The page must show every explorer without any code, fit a 1280-pixel-wide window, and respond to a
+control: the threshold moved by the keyboard shows the numbers that a state object, built in this
+test process from the same seeded data, computes for the new threshold.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser import harness
+
+from mlsd.explore import ThresholdExplorerState, gallery
+from mlsd.runs.catalog import load
+
+GALLERY = "notebooks/explorers.ipynb"
+
+
+@pytest.fixture(scope="module")
+def explorer_app(tmp_path_factory):
+    server = harness.start_voila(tmp_path_factory.mktemp("voila"), GALLERY)
+    yield server
+    server.stop()
+
+
+def _open(page, server):
+    page.goto(server.url)
+    page.wait_for_selector(".widget-tab .noUi-handle", timeout=120_000)
+
+
+def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app, page_for):
+    page = page_for(explorer_app)
+    _open(page, explorer_app)
+    assert page.locator(".cm-editor, .CodeMirror, .jp-InputArea-editor").count() == 0
+    assert "gallery_explorers(" not in page.inner_text("body")
+    titles = page.locator(".widget-tab .lm-TabBar-tab")
+    assert titles.all_inner_texts() == list(gallery.TAB_INTRODUCTIONS)
+    for index in range(titles.count()):
+        title = titles.nth(index).inner_text()
+        titles.nth(index).click()
+        page.get_by_text(gallery.TAB_INTRODUCTIONS[title][:40]).wait_for(state="visible")
+        overflow = page.evaluate(
+            "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth})"
+        )
+        assert overflow["page"] <= overflow["window"] == harness.VIEWPORT["width"], (title, overflow)
+
+
+def test_app_threshold_moved_by_keyboard_matches_a_state_built_from_the_same_data(explorer_app, page_for):
+    page = page_for(explorer_app)
+    _open(page, explorer_app)
+    scope = ".widget-tab"
+    handle = page.locator(f"{scope} .widget-slider .noUi-handle").first
+    moved = harness.threshold_readout(harness.press_and_time(page, scope, handle, "ArrowLeft", harness.THRESHOLD_READOUT)["texts"][0])
+
+    defaults = {name: p.default for name, p in load(harness.KIT_ROOT / GALLERY, harness.KIT_ROOT).parameters.items()}
+    y_true, raw_by_rate = gallery.click_predictions(defaults["seed"], defaults["n_impressions"])
+    start = gallery.cheapest_threshold(y_true, raw_by_rate[1.0])
+    step = ThresholdExplorerState(y_true, raw_by_rate[1.0]).threshold_range.step
+    threshold = (round(start / step) - 1) * step
+    truth = ThresholdExplorerState(y_true, raw_by_rate[1.0], threshold=threshold).snapshot()
+    assert moved == {"threshold": f"{threshold:.4f}", "precision": f"{truth.precision:.4f}", "recall": f"{truth.recall:.4f}"}
