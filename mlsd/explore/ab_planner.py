@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
+from matplotlib.ticker import PercentFormatter
 
 from mlsd.experiments import days_needed, sample_size_per_arm, simulate_detection, simulate_peeking
 from mlsd.explore._figures import canvas_png, new_figure
@@ -87,6 +88,7 @@ class ABPlanner:
         }
         self.readout = widgets.HTML(layout=widgets.Layout(width="520px"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="560px"))
+        self._figure = PeekingFigure()
         self.widget = widgets.HBox([widgets.VBox([*self.controls.values(), self.readout]), self.image], layout=widgets.Layout(flex_flow="row wrap"))
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self._on_change(name, change["new"]), names="value")
@@ -99,7 +101,7 @@ class ABPlanner:
     def _show(self) -> None:
         plan = self.state.snapshot()
         self.readout.value = _readout_html(plan, self.state.alpha)
-        self.image.value = _peeking_png(plan.peeking, self.state.alpha)
+        self.image.value = self._figure.png(plan.peeking, self.state.alpha)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -116,13 +118,58 @@ def _readout_html(plan: ABPlan, alpha: float) -> str:
     )
 
 
-def _peeking_png(peeking: pd.DataFrame, alpha: float) -> bytes:
-    figure = new_figure(560, 300)
-    axes = figure.add_subplot()
-    axes.plot(peeking["day"], peeking["significant_by_day"], "o-", color="tab:red", label="checking every day")
-    axes.plot(peeking["day"], peeking["significant_on_day"], "o-", color="tab:blue", label="one look on that day")
-    axes.axhline(alpha, color="grey", ls=":", label=f"α = {alpha:.0%}")
-    axes.set(xlabel="day of the test", ylabel="false-positive rate (no real effect)", title="What peeking costs", ylim=(0, None))
-    axes.legend(fontsize="small")
-    figure.canvas.draw()
-    return canvas_png(figure)
+RATE_AXIS_TOPS = (0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
+SHORTEST_DAY_AXIS = 7
+MARKED_DAYS_AT_MOST = 30
+
+
+class PeekingFigure:
+    """False-positive rate by day of an A/B test with no real effect: checking every day and
+    stopping at the first significant day (red) against one look on that day (blue), and α.
+
+    The axes are drawn once per pair of limits and kept as a background; a change of a control
+    only draws the three lines over it. Limits come from a short list so they rarely change: the
+    day axis ends at 7 · 2^j days, the rate axis at the first of ``RATE_AXIS_TOPS`` above the data.
+    """
+
+    def __init__(self, width_px: int = 560, height_px: int = 300):
+        self.figure = new_figure(width_px, height_px)
+        self._axes = axes = self.figure.add_subplot()
+        (self._checking_daily,) = axes.plot([], [], "o-", color="tab:red", label="checking every day", animated=True)
+        (self._one_look,) = axes.plot([], [], "o-", color="tab:blue", label="one look on that day", animated=True)
+        self._alpha_line = axes.axhline(0.0, color="grey", ls=":", label="α, the level chosen", animated=True)
+        axes.set(xlabel="day of the test", ylabel="false-positive rate (no real effect)", title="What peeking costs")
+        axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axes.legend(fontsize="small", loc="upper left")
+        self._limits = None
+        self._background = None
+
+    def png(self, peeking: pd.DataFrame, alpha: float) -> bytes:
+        days = peeking["day"].to_numpy()
+        highest = max(alpha, float(peeking["significant_by_day"].max()), float(peeking["significant_on_day"].max()))
+        limits = (_day_axis_end(int(days.max())), next((top for top in RATE_AXIS_TOPS if top >= 1.05 * highest), 1.0))
+        if limits != self._limits:
+            self._draw_background(limits)
+        self.figure.canvas.restore_region(self._background)
+        self._checking_daily.set_data(days, peeking["significant_by_day"])
+        self._one_look.set_data(days, peeking["significant_on_day"])
+        for line in (self._checking_daily, self._one_look):
+            line.set_marker("o" if len(days) <= MARKED_DAYS_AT_MOST else "")
+        self._alpha_line.set_ydata([alpha, alpha])
+        for line in (self._alpha_line, self._one_look, self._checking_daily):
+            self._axes.draw_artist(line)
+        return canvas_png(self.figure)
+
+    def _draw_background(self, limits: tuple[int, float]) -> None:
+        self._axes.set_xlim(0.5, limits[0] + 0.5)
+        self._axes.set_ylim(0, limits[1])
+        self.figure.canvas.draw()
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self._limits = limits
+
+
+def _day_axis_end(last_day: int) -> int:
+    end = SHORTEST_DAY_AXIS
+    while end < last_day:
+        end *= 2
+    return end

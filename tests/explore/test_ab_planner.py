@@ -33,3 +33,14 @@ def test_a_slider_move_replans():
 def test_bad_input_names_the_input():
     with pytest.raises(ValueError, match="power must be strictly between 0 and 1"):
         ABPlannerState(power=1.2).snapshot()
+
+
+def test_a_redrawn_figure_is_the_figure_a_new_planner_draws_for_the_same_inputs():
+    planner = ABPlanner(0.05, 0.10, traffic_per_day=10_000, n_experiments=300)
+    planner.controls["baseline_rate"].value = 0.06
+    planner.controls["traffic_per_day"].value = 2_000  # more days: the axes are redrawn
+    planner.controls["baseline_rate"].value = 0.065  # same axes: only the lines are redrawn
+    fresh = ABPlanner(0.065, 0.10, traffic_per_day=2_000, n_experiments=300)
+    moved, new = (imread(io.BytesIO(p.image.value), format="png") for p in (planner, fresh))
+    assert moved.shape == new.shape
+    assert (moved == new).all()
