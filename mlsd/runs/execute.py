@@ -41,8 +41,18 @@ def output_path(request: RunRequest, out_dir: Path) -> Path:
     return out_dir / (relative if not relative.is_absolute() else relative.name)
 
 
-def execute(request: RunRequest, target: Path, timeout: float | None = None, progress_bar: bool = False) -> RunResult:
-    """Execute one notebook into ``target`` and read back its records; never raises for a failure."""
+def execute(
+    request: RunRequest,
+    target: Path,
+    timeout: float | None = None,
+    progress_bar: bool = False,
+    kernel_manager_class: type = IPCKernelManager,
+) -> RunResult:
+    """Execute one notebook into ``target`` and read back its records; never raises for a failure.
+
+    ``kernel_manager_class`` starts the kernel; a subclass of :class:`IPCKernelManager` lets a
+    caller keep track of the kernels it runs (``mlsd sweep`` stops them when interrupted).
+    """
     import papermill
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
@@ -58,7 +68,7 @@ def execute(request: RunRequest, target: Path, timeout: float | None = None, pro
             progress_bar=progress_bar,
             execution_timeout=timeout,
             start_timeout=120,
-            kernel_manager_class=IPCKernelManager,
+            kernel_manager_class=kernel_manager_class,
             resources={"metadata": {"path": str(request.notebook.path.parent)}},
         )
     except PapermillExecutionError as failure:
