@@ -1,8 +1,9 @@
 """Run every benchmark and print how our implementation compares with its reference, in one table.
 
 Usage: ``python benchmarks/run.py [SCALE]`` (``make bench``); SCALE < 1 shrinks every input size.
-Each row times our code and a reference (scikit-learn, or a straightforward pandas group-by) on the
-same seeded data in the same process, checks both give the same answers, and prints the ratio.
+Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, or one
+``papermill`` command per notebook run) on the same seeded data, checks both give the same answers, and
+prints the ratio.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_explorers
 import bench_ranking
+import bench_sweep
 import bench_thresholds
 from common import format_rows
 
-BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers)
+BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers, bench_sweep)
 
 
 def run_all(scale: float = 1.0) -> list[dict]:

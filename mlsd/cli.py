@@ -3,6 +3,7 @@
 Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
 was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
 ``mlsd student`` starts no kernel: 0 when every student version was written, 2 otherwise.
+``mlsd explore`` serves until interrupted: 0 then, 2 when the server cannot start.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from mlsd.runs.execute import RunResult, execute_all
 from mlsd.runs.plan import plan_runs, read_yaml_parameters
 from mlsd.runs.refresh import refresh_all
 from mlsd.runs.summary import format_table, write_summary
+from mlsd.report.command import add_report_parser
+from mlsd.sweeps.command import add_sweep_parser
 
 REJECTED, FAILED = 2, 1
 
@@ -73,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(student)
     student.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write, under the same relative paths as in the kit")
     student.set_defaults(handler=command_student)
+
+    explore = commands.add_parser("explore", help="serve every explorer as a standalone web app (Voilà) on 127.0.0.1")
+    explore.add_argument("--port", type=_positive_int, default=None, metavar="PORT", help="port to listen on (default: a free one)")
+    explore.add_argument("--token", default=None, help="the token the URL must carry (default: a new random one)")
+    explore.set_defaults(handler=command_explore)
+    add_sweep_parser(commands, _root, _positive_int)
+    add_report_parser(commands)
     return parser
 
 
@@ -168,6 +178,16 @@ def command_student(args) -> int:
             raise ParameterError(f"{notebook.name}: {error}") from None
         print(f"{notebook.name} -> {destination}")
     return 0
+
+
+def command_explore(args) -> int:
+    from mlsd.explore import app
+
+    port, token = args.port or app.free_port(), args.token or app.new_token()
+    try:
+        return app.serve_gallery(_root(args), port, token)
+    except (FileNotFoundError, RuntimeError) as error:
+        raise ParameterError(str(error)) from None
 
 
 def _add_targets(parser: argparse.ArgumentParser) -> None:
