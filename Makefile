@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab bench notebooks clean
+.PHONY: run test lab explore sweeps bench notebooks clean
 
 run: $(INSTALLED)  ## execute every notebook with default parameters into runs/<timestamp>/
 	$(BIN)/mlsd run --all --jobs $(JOBS)
@@ -16,6 +16,17 @@ test: $(INSTALLED)  ## the whole test suite: unit, CLI, benchmarks at tiny scale
 lab: $(INSTALLED)  ## JupyterLab on 127.0.0.1 (open the URL with the token that it prints)
 	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		$(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) notebooks/00_start_here.ipynb
+
+explore: $(INSTALLED)  ## every explorer as a standalone web app (Voilà) on 127.0.0.1; open the URL it prints
+	$(BIN)/mlsd explore
+
+sweeps: $(INSTALLED)  ## run the shipped parameter sweeps (resumable) and write their reports
+	$(BIN)/mlsd sweep notebooks/03_ad_click/2_metrics.ipynb --grid sweeps/ad_click_downsampling.yaml --jobs $(JOBS)
+	$(BIN)/mlsd report runs/sweeps/ad_click_downsampling --x negative_rate --hue base_ctr \
+		--y downsampled_raw_calibration_ratio --y downsampled_corrected_calibration_ratio --y lr_ne
+	$(BIN)/mlsd sweep notebooks/01_video_recs/4_tradeoffs.ipynb --grid sweeps/video_exploration.yaml --jobs $(JOBS)
+	$(BIN)/mlsd report runs/sweeps/video_exploration --x epsilon --hue rounds \
+		--y explore_coverage --y popular_coverage --y popular_log_top_decile_last
 
 bench: $(INSTALLED)  ## benchmarks against reference implementations, ratios printed
 	$(BIN)/python benchmarks/run.py

@@ -13,13 +13,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_browser
 import bench_explorers
 import bench_ranking
 import bench_sweep
 import bench_thresholds
 from common import format_rows
 
-BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers, bench_sweep)
+BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers, bench_sweep, bench_browser)
 
 
 def run_all(scale: float = 1.0) -> list[dict]:

@@ -1,11 +1,13 @@
-"""Grid files, their combinations and samples, and every run checked before a sweep starts."""
+"""Grid files, their combinations and samples, every run checked before a sweep starts, and the shipped grids."""
 
+import csv
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from kit_factory import KIT_ROOT
+from kit_factory import KIT_ROOT, run_mlsd
 
 from mlsd.params import ParameterError
 from mlsd.runs.catalog import load
@@ -151,3 +153,22 @@ def test_the_shipped_grids_load_and_every_run_is_valid_for_their_notebook(grid_n
 
 def test_every_shipped_grid_is_tested():
     assert sorted(path.name for path in Path(KIT_ROOT / "sweeps").glob("*.yaml")) == sorted(SHIPPED)
+
+
+# A learner's `make sweeps`, cut to two runs drawn from each shipped grid, through the real command.
+@pytest.mark.parametrize("grid_name, notebook_name", SHIPPED.items())
+def test_a_sample_of_each_shipped_sweep_runs_and_reports(grid_name, notebook_name, tmp_path):
+    out = tmp_path / "sweep"
+    ran = run_mlsd("sweep", notebook_name, "--grid", str(KIT_ROOT / "sweeps" / grid_name), "--sample", "2", "--seed", "1", "--jobs", "2", "--out", str(out))
+    assert ran.returncode == 0, ran.stderr
+    with (out / "results.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["status"] for row in rows] == ["ok", "ok"]
+
+    reported = run_mlsd("report", str(out))
+    assert reported.returncode == 0, reported.stderr
+    page = (out / "report" / "index.html").read_text()
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    for row in rows:
+        assert f"notebooks/{row['run']}.html" in page
+        assert (out / "report" / "notebooks" / f"{row['run']}.html").is_file()
