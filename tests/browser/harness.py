@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -141,26 +142,33 @@ def start_voila(home: Path, notebook: str, timeout: float = 90.0) -> Server:
 # --- JupyterLab pages -------------------------------------------------------------------------
 
 def open_notebook(page, server: Server, relative: str, timeout_ms: int = 90_000) -> None:
-    """Open ``relative`` in JupyterLab and wait until its kernel is started and idle."""
-    page.goto(f"{server.url}/tree/{relative}?token={server.token}")
+    """Open ``relative`` alone, in a new empty workspace, and wait until its kernel is idle."""
+    workspace = f"mlsd-{secrets.token_hex(4)}"
+    page.goto(f"{server.url}/workspaces/{workspace}/tree/{relative}?reset&token={server.token}")
     page.wait_for_function(
-        """() => {
+        """(relative) => {
             const panel = window.jupyterapp?.shell?.currentWidget;
             const kernel = panel?.sessionContext?.session?.kernel;
-            return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+            return panel?.context?.path === relative && !!kernel
+                && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
         }""",
+        arg=relative,
         timeout=timeout_ms,
     )
 
 
 def run_all_cells(page, timeout_ms: int = 180_000) -> None:
-    """Run every cell with JupyterLab's own command and wait until the last one has finished."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    """Run every cell with JupyterLab's own command and wait until the last one has finished.
+
+    The command is started, not awaited inside the page: ``page.evaluate`` has no time limit of
+    its own, and a command that never settles must fail this wait instead of hanging.
+    """
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     page.wait_for_function(
         """() => {
             const panel = window.jupyterapp.shell.currentWidget;
             const cells = panel.content.widgets.filter(cell => cell.model.type === 'code');
-            const finished = cells.every(cell => cell.model.executionCount !== null && !cell.node.classList.contains('jp-mod-running')
+            const finished = cells.every(cell => cell.model.executionCount !== null
                 && cell.promptNode?.textContent?.trim() !== '[*]:');
             return finished && panel.sessionContext.session.kernel.status === 'idle';
         }""",
@@ -190,7 +198,7 @@ def mark_cell(page, source_contains: str, name: str) -> str:
 def kernel_output(page, code: str, timeout_ms: int = 60_000) -> str:
     """Run ``code`` in the notebook's kernel (not stored in its history); returns what it printed."""
     return page.evaluate(
-        """async (code) => {
+        """async ([code, timeoutMs]) => {
             const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
             const future = kernel.requestExecute({code, store_history: false, silent: false});
             let printed = '', failure = null;
@@ -198,11 +206,12 @@ def kernel_output(page, code: str, timeout_ms: int = 60_000) -> str:
                 if (message.header.msg_type === 'stream') printed += message.content.text;
                 if (message.header.msg_type === 'error') failure = message.content.ename + ': ' + message.content.evalue;
             };
-            await future.done;
+            const late = new Promise((_, reject) => setTimeout(() => reject(new Error(`the kernel did not answer within ${timeoutMs} ms`)), timeoutMs));
+            await Promise.race([future.done, late]);
             if (failure) throw new Error(failure);
             return printed;
         }""",
-        code,
+        [code, timeout_ms],
     )
 
 
