@@ -43,6 +43,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
 def new_token() -> str:
     return secrets.token_hex(24)
 
@@ -80,6 +89,8 @@ def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60
     notebook = root / GALLERY
     if not notebook.is_file():
         raise FileNotFoundError(f"the explorer gallery {notebook} is missing")
+    if not port_is_free(port):
+        raise RuntimeError(f"port {port} on {HOST} is in use; choose another with --port, or leave it out for a free one")
     trust(notebook)
     process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent)
     try:

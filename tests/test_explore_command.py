@@ -1,0 +1,70 @@
+"""`mlsd explore`: the gallery served by Voilà on 127.0.0.1 behind a token, stopped by Ctrl-C."""
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from kit_factory import KIT_ROOT
+
+from mlsd.explore import app
+
+
+def _status(url: str) -> int:
+    request = urllib.request.Request(url)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_path):
+    port, token = app.free_port(), app.new_token()
+    environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port), "--token", token]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+        printed, deadline = "", time.monotonic() + 120
+        while app.app_url(port, token) not in printed:
+            try:
+                printed += lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"mlsd explore did not print its URL within 120 s:\n{printed}") from None
+        assert _status(app.app_url(port, token)) == 200
+        assert _status(f"http://127.0.0.1:{port}/") in {302, 403}
+        page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
+        assert "Explorer gallery" in page and "gallery_explorers(" not in page
+    finally:
+        server.send_signal(signal.SIGINT)
+        status = server.wait(timeout=30)
+    assert status == 0
+
+
+def test_explore_on_a_port_in_use_fails_with_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+        done = subprocess.run(
+            [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port)],
+            capture_output=True, text=True, env=environment, timeout=120,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"mlsd explore: port {port} on 127.0.0.1 is in use; choose another with --port, or leave it out for a free one"
