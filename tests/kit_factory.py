@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,10 @@ def write_notebook(path: Path, parameters: str = PARAMETERS, body: str = BODY, s
 def run_mlsd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real `mlsd` command in a subprocess and capture its output."""
     return subprocess.run([sys.executable, "-m", "mlsd.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def answer_ctrl_c() -> None:
+    """``preexec_fn`` for a child that a test interrupts: Ctrl-C's default action, even when pytest
+    runs with SIGINT ignored (as a background job of a script does), so the child's Python raises
+    KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from kit_factory import KIT_ROOT
+from kit_factory import KIT_ROOT, answer_ctrl_c
 
 from mlsd.explore import app
 
@@ -34,7 +34,7 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
     port, token = app.free_port(), app.new_token()
     environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port), "--token", token]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, preexec_fn=answer_ctrl_c)
     try:
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()

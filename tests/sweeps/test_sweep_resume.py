@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from kit_factory import BODY, run_mlsd, write_notebook
+from kit_factory import BODY, answer_ctrl_c, run_mlsd, write_notebook
 
 
 def start_sweep(root: Path, runs: int) -> tuple[subprocess.Popen, tuple[str, ...]]:
@@ -19,7 +19,8 @@ def start_sweep(root: Path, runs: int) -> tuple[subprocess.Popen, tuple[str, ...
     grid.write_text(f"seed: {list(range(1, runs + 1))}\n")
     args = ("--root", str(root), "sweep", "00_slow", "--grid", str(grid), "--jobs", "1", "-p", "n", "20")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlsd.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-m", "mlsd.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=answer_ctrl_c,
     )
     return process, args
 
