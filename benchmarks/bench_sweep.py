@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import json
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def run(scale: float = 1.0) -> list[dict]:
             "sweep, --jobs 1": _sweep(root, "jobs-1", ["--jobs", "1"]),
             "sweep, --jobs 2": _sweep(root, "jobs-2", ["--jobs", "2"]),
         }
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL) as cluster:
             dask_options = ["--jobs", "2", "--executor", "dask", "--scheduler", cluster.scheduler_address]
             timed["sweep, Dask, 2 workers"] = _sweep(root, "dask", dask_options)
     rows = []

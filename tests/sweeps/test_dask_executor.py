@@ -1,6 +1,7 @@
 """The Dask executor gives the same sweep as the local one, and a missing or silent scheduler is a clear error."""
 
 import csv
+import logging
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL) as local:
         yield local
 
 
