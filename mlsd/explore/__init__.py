@@ -25,6 +25,10 @@ Explorers:
   :func:`video_funnel` gives the stages of a video home page.
 - :class:`ABPlanner` / :class:`ABPlannerState` — plan an A/B test (users per arm, days), measure its
   power by simulation, and see what checking it every day does to the false-positive rate.
+
+:mod:`mlsd.explore.gallery` builds every explorer on small seeded data as the tabs of one page
+(``notebooks/explorers.ipynb``), and :mod:`mlsd.explore.app` serves that page with Voilà
+(``mlsd explore``).
 """
 
 from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
