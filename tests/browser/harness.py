@@ -97,8 +97,8 @@ def copy_notebooks(home: Path, relative_paths: list[str]) -> Path:
 
 def _start(command: list[str], home: Path, cwd: Path, probe_url: str, url: str, token: str, timeout: float) -> Server:
     log = home / "server.log"
-    handle = log.open("w")
-    process = subprocess.Popen(command, cwd=cwd, env=_isolated_environment(home), stdout=handle, stderr=subprocess.STDOUT)
+    with log.open("w") as handle:  # the server keeps its own copy of the file descriptor
+        process = subprocess.Popen(command, cwd=cwd, env=_isolated_environment(home), stdout=handle, stderr=subprocess.STDOUT)
     server = Server(process, url, token, log, home)
     try:
         app.wait_until_answering(probe_url, process, timeout)
