@@ -34,7 +34,7 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
     port, token = app.free_port(), app.new_token()
     environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port), "--token", token]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, preexec_fn=answer_ctrl_c)
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, preexec_fn=answer_ctrl_c, start_new_session=True)
     try:
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
@@ -50,7 +50,11 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
         assert "Explorer gallery" in page and "gallery_explorers(" not in page
     finally:
         server.send_signal(signal.SIGINT)
-        status = server.wait(timeout=30)
+        try:
+            status = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # never leave a server behind
+            raise
     assert status == 0
 
 
