@@ -2,8 +2,9 @@
 
 Columns: ``notebook, status, seconds, error``, then every parameter, then every recorded result, in
 order of first appearance. Values are written with Python's shortest round-trip ``repr`` so the
-same records give the same bytes. A record whose name is also a parameter's gets ``result.``
-prepended to its column name.
+same records give the same bytes. A record whose name is also a parameter's or a fixed column's gets
+``result.`` prepended to its column name. ``mlsd sweep`` writes its ``results.csv`` with the same
+helpers.
 """
 
 from __future__ import annotations
@@ -17,32 +18,48 @@ from pathlib import Path
 
 from mlsd.runs.execute import RunResult
 
-FIXED_COLUMNS = ("notebook", "status", "seconds", "error")
-
 
 def summary_rows(results: list[RunResult]) -> list[dict]:
     """One flat dict per result: fixed columns, parameters, then records."""
-    rows = []
-    for result in results:
-        row = {"notebook": result.notebook, "status": result.status, "seconds": round(result.seconds, 2), "error": result.error}
-        row.update(result.parameters)
-        for name, value in result.records.items():
-            row[f"result.{name}" if name in result.parameters or name in FIXED_COLUMNS else name] = value
-        rows.append(row)
-    return rows
+    return [
+        results_row(
+            {"notebook": result.notebook, "status": result.status, "seconds": round(result.seconds, 2), "error": result.error},
+            result.parameters,
+            result.records,
+        )
+        for result in results
+    ]
 
 
-def write_summary(results: list[RunResult], path: Path) -> None:
-    """Write ``summary.csv`` atomically (a reader never sees a half-written file)."""
-    rows = summary_rows(results)
+def results_row(fixed: dict, parameters: dict, records: dict) -> dict:
+    """``fixed`` columns, then ``parameters``, then ``records``; a record whose name is taken by a
+    fixed column or a parameter gets ``result.`` prepended."""
+    row = {**fixed, **parameters}
+    for name, value in records.items():
+        row[f"result.{name}" if name in parameters or name in fixed else name] = value
+    return row
+
+
+def csv_text(rows: list[dict]) -> str:
+    """``rows`` as CSV; the columns are every key, in order of first appearance."""
     columns = list(dict.fromkeys(key for row in rows for key in row))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through ``path.partial`` and a rename: a reader never sees half a file."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
+
+
+def write_summary(results: list[RunResult], path: Path) -> None:
+    """Write ``summary.csv`` atomically (a reader never sees a half-written file)."""
+    write_atomically(path, csv_text(summary_rows(results)))
 
 
 def format_table(results: list[RunResult], width: int | None = None) -> str:

@@ -24,19 +24,17 @@ in ``results.csv``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
 from pathlib import Path
 
 from mlsd.params import ParameterError
+from mlsd.runs.summary import csv_text, results_row, write_atomically
 from mlsd.sweeps.executors import Outcome
 from mlsd.sweeps.grid import Run, Sweep
 
 MANIFEST, RESULTS, RESULT = "manifest.json", "results.csv", "result.json"
-FIXED_COLUMNS = ("run", "status", "seconds", "error", "output")
 FINISHED = ("ok", "failed")
 DEFINITION_NAMES = {"notebook": "notebook", "grid": "grid", "sample": "--sample", "seed": "--seed", "fixed": "fixed values", "smallest": "--smallest"}
 
@@ -123,7 +121,7 @@ class SweepStore:
             "parameters": run.request.parameters,
             "records": outcome.records,
         }
-        _write_atomically(folder / RESULT, json.dumps(result, indent=2) + "\n")
+        write_atomically(folder / RESULT, json.dumps(result, indent=2) + "\n")
         self.results[run.id] = result
         return result
 
@@ -136,8 +134,8 @@ class SweepStore:
             seconds = result["seconds"] if result else None
             runs.append({"id": run.id, "parameters": run.swept, "status": status, "seconds": seconds, "error": result["error"] if result else ""})
         manifest = {**self.sweep.definition(), "runs": runs}
-        _write_atomically(self.directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-        _write_atomically(self.directory / RESULTS, self._csv())
+        write_atomically(self.directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        write_atomically(self.directory / RESULTS, self._csv())
 
     def counts(self) -> dict[str, int]:
         """Runs per status: ok, failed, pending (not finished)."""
@@ -148,18 +146,9 @@ class SweepStore:
         rows = []
         for run in self.sweep.runs:
             result = self.results.get(run.id, {})
-            row = {"run": run.id, "status": result.get("status", "pending"), "seconds": result.get("seconds", ""), "error": result.get("error", ""), "output": result.get("output", "")}
-            parameters = run.request.parameters
-            row.update(parameters)
-            for name, value in result.get("records", {}).items():
-                row[f"result.{name}" if name in parameters or name in FIXED_COLUMNS else name] = value
-            rows.append(row)
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
+            fixed = {"run": run.id, "status": result.get("status", "pending"), "seconds": result.get("seconds", ""), "error": result.get("error", ""), "output": result.get("output", "")}
+            rows.append(results_row(fixed, run.request.parameters, result.get("records", {})))
+        return csv_text(rows)
 
 
 def _read_result(path: Path) -> dict | None:
@@ -174,8 +163,3 @@ def _canonical(value, key: str) -> str:
     """JSON text to compare two sweeps' definitions; the grid's key order matters (it orders the runs)."""
     return json.dumps(value, sort_keys=key != "grid")
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
