@@ -27,7 +27,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from mlsd.metrics._validation import as_1d
+from mlsd.validation import as_1d, check_int, check_number
 
 Z_975 = 1.959963984540054
 
@@ -73,7 +73,8 @@ def sample_size_per_arm(baseline_rate: float, minimum_detectable_effect: float, 
     docstring; the result is rounded up.
     """
     p1 = _probability(baseline_rate, "baseline_rate")
-    p2 = _probability(p1 * (1 + minimum_detectable_effect), "baseline_rate × (1 + minimum_detectable_effect)")
+    lift = check_number("minimum_detectable_effect", minimum_detectable_effect)
+    p2 = _probability(p1 * (1 + lift), "baseline_rate × (1 + minimum_detectable_effect)")
     if p2 == p1:
         raise ValueError("minimum_detectable_effect must be non-zero; no sample size detects no change")
     z = _z(1 - _probability(alpha, "alpha") / 2) + _z(_probability(power, "power"))
@@ -82,8 +83,9 @@ def sample_size_per_arm(baseline_rate: float, minimum_detectable_effect: float, 
 
 def days_needed(users_per_arm: int, traffic_per_day: int, arms: int = 2) -> int:
     """Whole days until ``arms × users_per_arm`` users have entered at ``traffic_per_day`` users a day."""
-    if traffic_per_day < 1 or users_per_arm < 1 or arms < 1:
-        raise ValueError(f"users_per_arm, traffic_per_day and arms must be >= 1; got {users_per_arm!r}, {traffic_per_day!r}, {arms!r}")
+    users_per_arm = check_int("users_per_arm", users_per_arm, 1)
+    traffic_per_day = check_int("traffic_per_day", traffic_per_day, 1)
+    arms = check_int("arms", arms, 1)
     return math.ceil(arms * users_per_arm / traffic_per_day)
 
 
@@ -93,11 +95,14 @@ def simulate_detection(baseline_rate: float, relative_effect: float, users_per_a
     Each experiment draws conversions ~ Binomial(users_per_arm, p) in each arm, with ``p2 = p1 × (1 +
     relative_effect)``; with ``relative_effect = 0`` the share is the false-positive rate.
     """
+    p1, p2 = _rates(baseline_rate, relative_effect)
+    users_per_arm = check_int("users_per_arm", users_per_arm, 1)
+    critical = _z(1 - _probability(alpha, "alpha") / 2)
     rng = np.random.default_rng(seed)
-    p1, p2 = _probability(baseline_rate, "baseline_rate"), _probability(baseline_rate * (1 + relative_effect), "the treated rate")
+    n_experiments = check_int("n_experiments", n_experiments, 1)
     a = rng.binomial(users_per_arm, p1, n_experiments)
     b = rng.binomial(users_per_arm, p2, n_experiments)
-    return float(np.mean(np.abs(_z_statistic(a, b, users_per_arm)) > _z(1 - _probability(alpha, "alpha") / 2)))
+    return float(np.mean(np.abs(_z_statistic(a, b, users_per_arm)) > critical))
 
 
 def simulate_peeking(baseline_rate: float, relative_effect: float, users_per_day_per_arm: int, days: int, alpha: float = 0.05, n_experiments: int = 10_000, seed: int = 0) -> pd.DataFrame:
@@ -107,12 +112,16 @@ def simulate_peeking(baseline_rate: float, relative_effect: float, users_per_day
     some look up to that day (peeking) — and ``significant_on_day`` — share significant when looking only
     on that day. With no effect the first column climbs far above ``alpha`` while the second stays at it.
     """
+    p1, p2 = _rates(baseline_rate, relative_effect)
+    users_per_day_per_arm = check_int("users_per_day_per_arm", users_per_day_per_arm, 1)
+    days = check_int("days", days, 1)
+    critical = _z(1 - _probability(alpha, "alpha") / 2)
+    shape = (check_int("n_experiments", n_experiments, 1), days)
     rng = np.random.default_rng(seed)
-    p1, p2 = _probability(baseline_rate, "baseline_rate"), _probability(baseline_rate * (1 + relative_effect), "the treated rate")
-    a = np.cumsum(rng.binomial(users_per_day_per_arm, p1, (n_experiments, days)), axis=1)
-    b = np.cumsum(rng.binomial(users_per_day_per_arm, p2, (n_experiments, days)), axis=1)
+    a = np.cumsum(rng.binomial(users_per_day_per_arm, p1, shape), axis=1)
+    b = np.cumsum(rng.binomial(users_per_day_per_arm, p2, shape), axis=1)
     users = users_per_day_per_arm * np.arange(1, days + 1)
-    significant = np.abs(_z_statistic(a, b, users)) > _z(1 - _probability(alpha, "alpha") / 2)
+    significant = np.abs(_z_statistic(a, b, users)) > critical
     return pd.DataFrame({
         "day": np.arange(1, days + 1),
         "significant_by_day": np.logical_or.accumulate(significant, axis=1).mean(axis=0),
@@ -132,7 +141,12 @@ def _z(probability: float) -> float:
     return NormalDist().inv_cdf(probability)
 
 
-def _probability(value: float, name: str) -> float:
-    if not 0 < value < 1:
-        raise ValueError(f"{name} must be strictly between 0 and 1; got {value!r}")
-    return float(value)
+def _rates(baseline_rate, relative_effect) -> tuple[float, float]:
+    """The rates of arms A and B: ``p1`` and ``p2 = p1 (1 + relative_effect)``, each in (0, 1)."""
+    p1 = _probability(baseline_rate, "baseline_rate")
+    p2 = p1 * (1 + check_number("relative_effect", relative_effect))
+    return p1, _probability(p2, "the treated rate baseline_rate × (1 + relative_effect)")
+
+
+def _probability(value, name: str) -> float:
+    return check_number(name, value, 0, 1, low_open=True, high_open=True)

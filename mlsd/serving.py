@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlsd.validation import check_int, check_number
+
 Z_99 = 2.3263478740408408
 
 
@@ -26,16 +28,15 @@ class Stage:
     sigma: float = 0.5
 
     def __post_init__(self):
-        if not (self.median_ms > 0 and np.isfinite(self.median_ms)):
-            raise ValueError(f"stage {self.name}: median_ms must be a finite number > 0; got {self.median_ms!r}")
-        if not (self.sigma >= 0 and np.isfinite(self.sigma)):
-            raise ValueError(f"stage {self.name}: sigma must be a finite number >= 0; got {self.sigma!r}")
+        check_number(f"stage {self.name}: median_ms", self.median_ms, 0, low_open=True)
+        check_number(f"stage {self.name}: sigma", self.sigma, 0)
 
 
 def simulate_latency(stages: list[Stage], n_requests: int = 100_000, seed: int = 0) -> pd.DataFrame:
     """Latency of each stage for ``n_requests`` simulated requests (one column per stage, in ms)."""
     if not stages:
         raise ValueError("stages is empty; give at least one Stage")
+    n_requests = check_int("n_requests", n_requests, 1)
     rng = np.random.default_rng(seed)
     draws = rng.standard_normal((n_requests, len(stages)))
     medians = np.array([stage.median_ms for stage in stages])
@@ -51,8 +52,7 @@ def latency_budget(samples: pd.DataFrame, budget_ms: float) -> pd.DataFrame:
     goes: means add up across stages (medians of skewed latencies do not). ``within_budget`` is
     the share of requests whose total latency is at most ``budget_ms``.
     """
-    if not budget_ms > 0:
-        raise ValueError(f"budget_ms must be > 0; got {budget_ms!r}")
+    check_number("budget_ms", budget_ms, 0, low_open=True)
     total = samples.sum(axis=1)
     table = pd.DataFrame({"p50_ms": samples.median(), "p99_ms": samples.quantile(0.99)})
     table["share_of_mean"] = samples.mean() / total.mean()

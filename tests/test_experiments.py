@@ -64,10 +64,44 @@ def test_peeking_every_day_inflates_false_positives_while_one_look_does_not():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: sample_size_per_arm(0.0, 0.1), "baseline_rate must be strictly between 0 and 1"),
+        (
+            lambda: sample_size_per_arm(0.0, 0.1),
+            r"baseline_rate must be a number in \(0, 1\); got 0.0",
+        ),
         (lambda: sample_size_per_arm(0.1, 0.0), "minimum_detectable_effect must be non-zero"),
-        (lambda: sample_size_per_arm(0.1, 0.1, power=1.0), "power must be strictly between 0 and 1"),
-        (lambda: days_needed(100, 0), "must be >= 1"),
+        (
+            lambda: sample_size_per_arm(0.1, "a lot"),
+            "minimum_detectable_effect must be a finite number",
+        ),
+        (
+            lambda: sample_size_per_arm(0.1, 0.1, power=1.0),
+            r"power must be a number in \(0, 1\); got 1.0",
+        ),
+        (
+            lambda: sample_size_per_arm(0.6, 1.0),
+            r"baseline_rate × \(1 \+ minimum_detectable_effect\) must",
+        ),
+        (lambda: days_needed(100, 0), "traffic_per_day must be an integer >= 1; got 0"),
+        (lambda: days_needed(100.5, 10), "users_per_arm must be an integer >= 1; got 100.5"),
+        (lambda: days_needed(100, 10, arms=True), "arms must be an integer >= 1; got True"),
+        (lambda: simulate_detection(0.1, 0.1, 0), "users_per_arm must be an integer >= 1; got 0"),
+        (
+            lambda: simulate_detection(0.1, 0.1, 10, n_experiments=0),
+            "n_experiments must be an integer",
+        ),
+        (
+            lambda: simulate_detection(0.6, 1.0, 10),
+            r"the treated rate .* must be a number in \(0, 1\)",
+        ),
+        (lambda: simulate_peeking(0.1, 0.0, 10, days=0), "days must be an integer >= 1; got 0"),
+        (
+            lambda: simulate_peeking(0.1, 0.0, 0.5, days=3),
+            "users_per_day_per_arm must be an integer",
+        ),
+        (
+            lambda: simulate_peeking(0.1, np.nan, 10, days=3),
+            "relative_effect must be a finite number",
+        ),
     ],
 )
 def test_planner_inputs_are_validated(call, message):

@@ -31,10 +31,26 @@ def test_same_seed_same_latencies():
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda: Stage("x", 0.0), "stage x: median_ms must be a finite number > 0"),
-        (lambda: Stage("x", 1.0, -0.1), "stage x: sigma must be a finite number >= 0"),
+        (lambda: Stage("x", 0.0), "stage x: median_ms must be a finite number > 0; got 0.0"),
+        (
+            lambda: Stage("x", float("inf")),
+            "stage x: median_ms must be a finite number > 0; got inf",
+        ),
+        (lambda: Stage("x", "5"), "stage x: median_ms must be a finite number > 0; got '5'"),
+        (lambda: Stage("x", 1.0, -0.1), "stage x: sigma must be a finite number >= 0; got -0.1"),
         (lambda: simulate_latency([]), "stages is empty"),
-        (lambda: latency_budget(simulate_latency([Stage("x", 1.0)], 10), 0), "budget_ms must be > 0"),
+        (
+            lambda: simulate_latency([Stage("x", 1.0)], 0),
+            "n_requests must be an integer >= 1; got 0",
+        ),
+        (
+            lambda: simulate_latency([Stage("x", 1.0)], 10.0),
+            "n_requests must be an integer >= 1; got 10.0",
+        ),
+        (
+            lambda: latency_budget(simulate_latency([Stage("x", 1.0)], 10), 0),
+            "budget_ms must be a finite number > 0; got 0",
+        ),
     ],
 )
 def test_bad_input_is_named(make, message):

@@ -15,7 +15,6 @@ He, X. et al. (2014). Practical lessons from predicting clicks on ads at Faceboo
 from __future__ import annotations
 
 import html
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -33,6 +32,7 @@ from mlsd.metrics.calibration import (
     undo_downsampling,
 )
 from mlsd.metrics.classification import log_loss, normalized_entropy
+from mlsd.validation import check_choice, check_int, check_number
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ class CalibrationExplorerState:
     def __init__(self, y_true, predictions_by_rate, *, rate=None, n_bins=10, strategy="quantile"):
         self.y_true = _labels(y_true)
         self.predictions_by_rate = _predictions(predictions_by_rate, len(self.y_true))
-        self.n_bins = _bin_count(n_bins)
-        self.strategy = _strategy(strategy)
+        self.n_bins = check_int("n_bins", n_bins, 1)
+        self.strategy = check_choice("strategy", strategy, STRATEGIES)
         self._snapshots: dict[float, CalibrationSnapshot] = {}
         self.rate = self.rates[0] if rate is None else rate
 
@@ -348,18 +348,11 @@ def _predictions(predictions_by_rate, n: int) -> dict[float, np.ndarray]:
         )
     arrays = {}
     for key, prediction in predictions_by_rate.items():
-        rate = _rate(key)
+        rate = check_number("each downsampling rate", key, 0, 1, low_open=True)
         if rate in arrays:
             raise ValueError(f"predictions_by_rate has the rate {rate:g} twice")
         arrays[rate] = _probabilities(prediction, f"predictions_by_rate[{key!r}]", n)
     return dict(sorted(arrays.items()))
-
-
-def _rate(value) -> float:
-    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not is_number or not 0 < value <= 1:
-        raise ValueError(f"each downsampling rate must be a number in (0, 1]; got {value!r}")
-    return float(value)
 
 
 def _probabilities(values, name: str, n: int) -> np.ndarray:
@@ -384,15 +377,3 @@ def _one_of_rates(value, rates: tuple[float, ...]) -> float:
             return rate
     listed = ", ".join(f"{rate:g}" for rate in rates)
     raise ValueError(f"rate must be one of the rates given ({listed}); got {value!r}")
-
-
-def _bin_count(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"n_bins must be an integer >= 1; got {value!r}")
-    return int(value)
-
-
-def _strategy(value) -> str:
-    if value not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}; got {value!r}")
-    return value

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from mlsd.explore._figures import ThresholdFigure
 from mlsd.metrics.thresholds import BestThreshold, ThresholdCurve
+from mlsd.validation import check_number
 
 GRID_POINTS_EACH = 256
 SLIDER_STEPS_AT_LEAST = 1_000
@@ -138,7 +138,7 @@ class ThresholdExplorerState:
 
     @threshold.setter
     def threshold(self, value) -> None:
-        self._threshold = _finite_number(value, "threshold")
+        self._threshold = check_number("threshold", value)
 
     @property
     def cost_fp(self) -> float:
@@ -147,7 +147,7 @@ class ThresholdExplorerState:
 
     @cost_fp.setter
     def cost_fp(self, value) -> None:
-        self._cost_fp = _cost(value, "cost_fp")
+        self._cost_fp = check_number("cost_fp", value, 0)
 
     @property
     def cost_fn(self) -> float:
@@ -156,7 +156,7 @@ class ThresholdExplorerState:
 
     @cost_fn.setter
     def cost_fn(self, value) -> None:
-        self._cost_fn = _cost(value, "cost_fn")
+        self._cost_fn = check_number("cost_fn", value, 0)
 
     def best(self) -> BestThreshold:
         """The cost-minimising threshold and its cost at the current costs (cached per costs)."""
@@ -397,16 +397,3 @@ def _default_threshold(distinct_scores: np.ndarray) -> float:
     if lowest >= 0.0 and highest <= 1.0:
         return 0.5
     return (lowest + highest) / 2
-
-
-def _finite_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
-    return float(value)
-
-
-def _cost(value, name: str) -> float:
-    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not is_number or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
-    return float(value)

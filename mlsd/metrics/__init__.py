@@ -10,7 +10,9 @@
 - regression: MAE, RMSE, MAPE, pinball loss, share within a tolerance, late rate
 
 Shared conventions: labels are 0/1, a higher score means "more likely positive", and an example is
-flagged when ``score >= threshold``. Bad input raises ``ValueError`` naming the argument and value.
+flagged when ``score >= threshold``. Bad input raises ``ValueError`` naming the argument, the value
+and what is allowed, checked by :mod:`mlsd.validation` — the one module of the kit that this
+package imports (``mlsd.metrics`` imports only ``mlsd.validation``).
 """
 
 from mlsd.metrics.calibration import (

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mlsd.metrics._validation import positive_int, probabilities
 from mlsd.metrics.classification import _labels_and_probabilities
+from mlsd.validation import check_choice, check_int, check_number, probabilities
 
 STRATEGIES = ("uniform", "quantile")
 
@@ -105,8 +105,8 @@ def reliability_table(y_true, y_prob, n_bins=10, strategy="uniform") -> Reliabil
     learning. ICML.
     """
     labels, prob = _labels_and_probabilities(y_true, y_prob)
-    n_bins = positive_int(n_bins, "n_bins")
-    edges = _bin_edges(prob, n_bins, strategy)
+    n_bins = check_int("n_bins", n_bins, 1)
+    edges = _bin_edges(prob, n_bins, check_choice("strategy", strategy, STRATEGIES))
     bin_ids = np.searchsorted(edges[1:-1], prob)
     count = np.bincount(bin_ids, minlength=n_bins)
     prob_sum = np.bincount(bin_ids, weights=prob, minlength=n_bins)
@@ -179,25 +179,11 @@ def undo_downsampling(y_prob, rate) -> np.ndarray:
     He, X. et al. (2014). Practical lessons from predicting clicks on ads at Facebook. ADKDD, §6.
     """
     prob = probabilities(y_prob)
-    kept = _rate_value(rate)
+    kept = check_number("rate", rate, 0, 1, low_open=True)
     return prob / (prob + (1 - prob) / kept)
 
 
 def _bin_edges(prob: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
     if strategy == "uniform":
         return np.linspace(0.0, 1.0, n_bins + 1)
-    if strategy == "quantile":
-        return np.percentile(prob, np.linspace(0, 1, n_bins + 1) * 100)
-    raise ValueError(f"strategy must be one of {STRATEGIES}; got {strategy!r}")
-
-
-def _rate_value(rate) -> float:
-    """A keep-rate for negatives: a number in (0, 1]."""
-    try:
-        value = float(rate)
-    except (TypeError, ValueError):
-        raise ValueError(f"rate must be a number in (0, 1]; got {rate!r}") from None
-    if not 0 < value <= 1:
-        raise ValueError(f"rate must be a number in (0, 1]; got {rate!r}")
-    return value
-
+    return np.percentile(prob, np.linspace(0, 1, n_bins + 1) * 100)

@@ -9,16 +9,15 @@ share one sorted, cumulative-count table with :class:`mlsd.metrics.thresholds.Th
 from __future__ import annotations
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from mlsd.metrics._validation import (
+from mlsd.validation import (
     as_1d,
     binary_labels,
-    both_classes,
-    non_negative,
+    check_number,
+    is_number,
     probabilities,
     same_length,
 )
@@ -193,7 +192,7 @@ def fbeta(y_true, y_score, threshold=0.5, beta=1.0, zero_division=0.0) -> float:
     van Rijsbergen, C. J. (1979). Information Retrieval, 2nd ed., chapter 7.
     """
     counts = confusion_counts(y_true, y_score, threshold)
-    beta = non_negative(beta, "beta")
+    beta = check_number("beta", beta, 0)
     return _fbeta_from_counts(counts, beta, _zero_division_value(zero_division))
 
 
@@ -241,7 +240,7 @@ def expected_cost(y_true, y_score, threshold, cost_fp=1.0, cost_fn=1.0) -> float
     """
     counts = confusion_counts(y_true, y_score, threshold)
     return _expected_cost_from_counts(
-        counts, non_negative(cost_fp, "cost_fp"), non_negative(cost_fn, "cost_fn")
+        counts, check_number("cost_fp", cost_fp, 0), check_number("cost_fn", cost_fn, 0)
     )
 
 
@@ -409,7 +408,7 @@ def normalized_entropy(y_true, y_prob) -> float:
     He, X. et al. (2014). Practical lessons from predicting clicks on ads at Facebook. ADKDD, §2.
     """
     labels, prob = _labels_and_probabilities(y_true, y_prob)
-    both_classes(labels, "normalized_entropy")
+    _both_classes(labels, "normalized_entropy")
     base_rate = float(labels.mean())
     base_entropy = -base_rate * math.log(base_rate) - (1 - base_rate) * math.log(1 - base_rate)
     return _log_loss(labels, prob) / base_entropy
@@ -563,8 +562,18 @@ def _require_positives(table: _ScoreTable, metric: str) -> None:
         )
 
 
+def _both_classes(labels: np.ndarray, metric: str) -> None:
+    """Raise when a metric that compares positives with negatives sees only one class."""
+    positives = int(labels.sum())
+    if positives == 0 or positives == len(labels):
+        only = "positives" if positives else "negatives"
+        raise ValueError(
+            f"{metric} is undefined when y_true holds only {only}; both classes are needed"
+        )
+
+
 def _require_both_classes(table: _ScoreTable, metric: str) -> None:
-    """``both_classes`` for data already summarised in a score table."""
+    """:func:`_both_classes` for data already summarised in a score table."""
     if table.positives_below[-1] == 0 or table.negatives_below[-1] == 0:
         only = "negatives" if table.positives_below[-1] == 0 else "positives"
         raise ValueError(
@@ -573,19 +582,16 @@ def _require_both_classes(table: _ScoreTable, metric: str) -> None:
 
 
 def _threshold_value(threshold) -> float:
-    """A scalar threshold: any float but NaN (``±inf`` flag everything / nothing)."""
-    try:
-        value = float(threshold)
-    except (TypeError, ValueError):
-        raise ValueError(f"threshold must be a number; got {threshold!r}") from None
-    if math.isnan(value):
-        raise ValueError("threshold must not be NaN")
-    return value
+    """A scalar threshold: any number but NaN (``±inf`` flag nothing / everything)."""
+    if not is_number(threshold):
+        raise ValueError(f"threshold must be a number; got {threshold!r}")
+    if math.isnan(threshold):
+        raise ValueError(f"threshold must not be NaN; got {threshold!r}")
+    return float(threshold)
 
 
 def _zero_division_value(zero_division) -> float:
     """The value returned for 0/0: 0, 1 or NaN, as scikit-learn allows."""
-    is_number = isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool)
-    if is_number and (zero_division in (0, 1) or math.isnan(zero_division)):
+    if is_number(zero_division) and (zero_division in (0, 1) or math.isnan(zero_division)):
         return float(zero_division)
     raise ValueError(f"zero_division must be 0, 1 or NaN; got {zero_division!r}")

@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlsd.metrics._validation import as_1d, positive_int, same_length
+from mlsd.validation import as_1d, check_choice, check_int, same_length
 
 GAINS = ("linear", "exponential")
 TIES = ("stable", "average")
@@ -197,7 +197,7 @@ class RankedLists:
         ----------
         Manning, Raghavan & Schütze (2008). Introduction to Information Retrieval, §8.4.
         """
-        k = positive_int(k, "k")
+        k = check_int("k", k, 1)
         return self._hits_at(k) / k
 
     def recall_at(self, k) -> np.ndarray:
@@ -224,7 +224,7 @@ class RankedLists:
         ----------
         Manning, Raghavan & Schütze (2008). Introduction to Information Retrieval, §8.4.
         """
-        hits = self._hits_at(positive_int(k, "k"))
+        hits = self._hits_at(check_int("k", k, 1))
         return self._where_defined(hits / np.maximum(self.n_relevant, 1))
 
     def hit_rate_at(self, k) -> np.ndarray:
@@ -250,7 +250,7 @@ class RankedLists:
         ----------
         Deshpande & Karypis (2004). Item-based top-N recommendation algorithms. ACM TOIS 22(1).
         """
-        hits = self._hits_at(positive_int(k, "k"))
+        hits = self._hits_at(check_int("k", k, 1))
         return self._where_defined((hits > 0).astype(float))
 
     def reciprocal_rank(self, k=None) -> np.ndarray:
@@ -276,7 +276,7 @@ class RankedLists:
         ----------
         Voorhees (1999). The TREC-8 Question Answering Track Report. TREC-8.
         """
-        cutoff = np.inf if k is None else positive_int(k, "k")
+        cutoff = np.inf if k is None else check_int("k", k, 1)
         ranks_of_hits = np.where(self._is_relevant, self._lists.rank, np.inf)
         first_hit = np.minimum.reduceat(ranks_of_hits, self._lists.starts)
         return self._where_defined(np.where(first_hit <= cutoff, 1.0 / first_hit, 0.0))
@@ -308,7 +308,7 @@ class RankedLists:
         Manning, Raghavan & Schütze (2008). Introduction to Information Retrieval, §8.4.
         Hamner (2012). ``apk`` in Kaggle's ml_metrics (the ``min(k, R)`` denominator).
         """
-        k = positive_int(k, "k")
+        k = check_int("k", k, 1)
         at_hits = self._is_relevant & self._lists.top(k)
         precision_at_hits = self._hits_so_far / self._lists.rank * at_hits
         denominator = np.maximum(np.minimum(k, self.n_relevant), 1)
@@ -346,9 +346,9 @@ class RankedLists:
         McSherry & Najork (2008). Computing information retrieval performance measures efficiently
         in the presence of tied scores. ECIR.
         """
-        k = positive_int(k, "k")
-        gains = _gains(self._relevance, _choice(gain, "gain", GAINS))
-        if _choice(ties, "ties", TIES) == "average":
+        k = check_int("k", k, 1)
+        gains = _gains(self._relevance, check_choice("gain", gain, GAINS))
+        if check_choice("ties", ties, TIES) == "average":
             gains = self._averaged_over_ties(gains)
         return self._lists.sum(gains * self._discount * self._lists.top(k))
 
@@ -645,8 +645,8 @@ def catalog_coverage(item, y_score, group, k, catalog_size) -> float:
     """
     item = as_1d(item, "item", dtype=None)
     lists = _recommendation_lists(item, "item", y_score, group)
-    k = positive_int(k, "k")
-    catalog_size = positive_int(catalog_size, "catalog_size")
+    k = check_int("k", k, 1)
+    catalog_size = check_int("catalog_size", catalog_size, 1)
     recommended = len(np.unique(item[lists.order[lists.top(k)]]))
     if recommended > catalog_size:
         raise ValueError(
@@ -698,7 +698,7 @@ def novelty(item, y_score, group, k, item_popularity) -> float:
     _first_violation(outside, popularity, "item_popularity", "must lie in (0, 1]")
     _constant_within(popularity, item, "item_popularity", "item")
     lists = _recommendation_lists(item, "item", y_score, group)
-    k = positive_int(k, "k")
+    k = check_int("k", k, 1)
     self_information = -np.log2(popularity[lists.order]) * lists.top(k)
     return float(np.mean(lists.sum(self_information) / lists.top_lengths(k)))
 
@@ -738,7 +738,7 @@ def intra_list_diversity(item_vectors, y_score, group, k) -> float:
     """
     unit = _unit_rows(item_vectors)
     lists = _recommendation_lists(unit, "item_vectors", y_score, group)
-    k = positive_int(k, "k")
+    k = check_int("k", k, 1)
     summed = lists.sum(unit[lists.order] * lists.top(k)[:, None])
     m = lists.top_lengths(k).astype(float)
     similarity_sum = (np.einsum("ij,ij->i", summed, summed) - m) / 2
@@ -809,12 +809,6 @@ def _mean_over_groups(
     if not defined.any():
         raise ValueError(f"{metric} is undefined for every group: {undefined_when}")
     return float(values[defined].mean())
-
-
-def _choice(value, name: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
-    return value
 
 
 def _first_violation(bad: np.ndarray, values: np.ndarray, name: str, rule: str) -> None:

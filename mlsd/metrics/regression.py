@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlsd.metrics._validation import as_1d, non_negative, same_length
+from mlsd.validation import as_1d, check_number, same_length
 
 __all__ = ["late_rate", "mae", "mape", "pinball_loss", "rmse", "within_tolerance"]
 
@@ -134,7 +134,7 @@ def pinball_loss(y_true, y_pred, alpha: float = 0.5) -> float:
     ----------
     Koenker, R. & Bassett, G. (1978). Regression quantiles. Econometrica, 46(1), 33-50.
     """
-    level = _quantile_level(alpha)
+    level = check_number("alpha", alpha, 0, 1, low_open=True, high_open=True)
     true, pred = _pair(y_true, y_pred)
     under = np.maximum(true - pred, 0.0)
     over = np.maximum(pred - true, 0.0)
@@ -166,7 +166,7 @@ def within_tolerance(y_true, y_pred, tolerance: float) -> float:
     ----------
     Hyndman & Koehler (2006), International Journal of Forecasting 22(4) (absolute error).
     """
-    allowed = non_negative(tolerance, "tolerance")
+    allowed = check_number("tolerance", tolerance, 0)
     true, pred = _pair(y_true, y_pred)
     return float(np.mean(np.abs(pred - true) <= allowed))
 
@@ -205,14 +205,3 @@ def _pair(first, second, *, names=("y_true", "y_pred")) -> tuple[np.ndarray, np.
     second_array = as_1d(second, second_name)
     same_length(**{first_name: first_array, second_name: second_array})
     return first_array, second_array
-
-
-def _quantile_level(alpha) -> float:
-    message = f"alpha must be a number strictly between 0 and 1; got {alpha!r}"
-    try:
-        level = float(alpha)
-    except (TypeError, ValueError):
-        raise ValueError(message) from None
-    if not 0.0 < level < 1.0:
-        raise ValueError(message)
-    return level

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mlsd.metrics._validation import non_negative
 from mlsd.metrics.classification import (
     ConfusionCounts,
     _average_precision,
@@ -33,6 +32,7 @@ from mlsd.metrics.classification import (
     _specificity_from_counts,
     _zero_division_value,
 )
+from mlsd.validation import check_number
 
 
 class BestThreshold(NamedTuple):
@@ -127,15 +127,17 @@ class ThresholdCurve:
     def fbeta(self, threshold, beta=1.0, zero_division=0.0):
         """``(1 + beta²) tp / ((1 + beta²) tp + beta² fn + fp)``, as ``classification.fbeta``."""
         return _fbeta_from_counts(
-            self.counts(threshold), non_negative(beta, "beta"), _zero_division_value(zero_division)
+            self.counts(threshold),
+            check_number("beta", beta, 0),
+            _zero_division_value(zero_division),
         )
 
     def expected_cost(self, threshold, cost_fp=1.0, cost_fn=1.0):
         """Mean cost per example ``(cost_fp · fp + cost_fn · fn) / n``."""
         return _expected_cost_from_counts(
             self.counts(threshold),
-            non_negative(cost_fp, "cost_fp"),
-            non_negative(cost_fn, "cost_fn"),
+            check_number("cost_fp", cost_fp, 0),
+            check_number("cost_fn", cost_fn, 0),
         )
 
     def best_threshold(self, cost_fp=1.0, cost_fn=1.0) -> BestThreshold:
@@ -185,12 +187,18 @@ class ThresholdCurve:
 
 
 def _thresholds(threshold) -> np.ndarray:
-    """Thresholds as a float array of any shape (0-d for a scalar); NaN is an error."""
+    """Thresholds as a float array of any shape (0-d for a scalar).
+
+    Numbers only, as :func:`mlsd.validation.is_number` counts them (no bools, no text); ``±inf``
+    allowed, NaN an error.
+    """
     try:
-        values = np.asarray(threshold, dtype=float)
-    except (TypeError, ValueError):
-        message = f"threshold must be a number or an array of numbers; got {threshold!r}"
-        raise ValueError(message) from None
+        values = np.asarray(threshold)
+    except ValueError:  # lists of unequal lengths
+        values = None
+    if values is None or values.dtype.kind not in "iuf":
+        raise ValueError(f"threshold must be a number or an array of numbers; got {threshold!r}")
+    values = values.astype(float)
     if np.isnan(values).any():
         raise ValueError("threshold must not be NaN")
     return values

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from mlsd.params import ParameterError, read_declarations
+from mlsd.validation import is_number
 
 SWEEP_COLUMNS = ("run", "status", "seconds", "error", "output")
 RUN_COLUMNS = ("notebook", "status", "seconds", "error")
@@ -194,7 +193,7 @@ def format_value(value) -> str:
     """A value as the report shows it: floats to 4 significant digits, whole numbers in full."""
     if value is None or value is pd.NA:
         return "–"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         return str(value)
     if math.isnan(value):
         return "–"

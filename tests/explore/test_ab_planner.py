@@ -31,7 +31,7 @@ def test_a_slider_move_replans():
 
 
 def test_bad_input_names_the_input():
-    with pytest.raises(ValueError, match="power must be strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"^power must be a number in \(0, 1\); got 1.2$"):
         ABPlannerState(power=1.2).snapshot()
 
 

@@ -225,7 +225,7 @@ def test_rate_must_be_one_of_the_rates_given():
     [
         ({"n_bins": 0}, "n_bins must be an integer >= 1; got 0"),
         ({"n_bins": 2.5}, "n_bins must be an integer >= 1; got 2.5"),
-        ({"strategy": "equal"}, r"strategy must be one of \('uniform', 'quantile'\); got 'equal'"),
+        ({"strategy": "equal"}, "strategy must be one of 'uniform', 'quantile'; got 'equal'"),
     ],
 )
 def test_bad_binning_is_refused(options, message):

@@ -1,6 +1,7 @@
 """Tests for mlsd.metrics.classification: agreement with scikit-learn, worked values, errors."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -335,6 +336,20 @@ def test_nan_threshold_is_an_error():
         precision([0, 1], [0.2, 0.7], threshold=float("nan"))
     with pytest.raises(ValueError, match="threshold must be a number"):
         precision([0, 1], [0.2, 0.7], threshold="high")
+
+
+@pytest.mark.parametrize("bad", ["0.5", True, None, [0.5]])
+def test_a_threshold_that_is_not_a_number_is_an_error(bad):
+    message = f"^threshold must be a number; got {re.escape(repr(bad))}$"
+    with pytest.raises(ValueError, match=message):
+        confusion_counts([0, 1], [0.2, 0.7], threshold=bad)
+
+
+def test_numpy_numbers_and_infinities_are_thresholds():
+    assert confusion_counts([0, 1], [0.2, 0.7], threshold=np.float32(0.5)) == (1, 0, 1, 0)
+    assert confusion_counts([0, 1], [0.2, 0.7], threshold=np.int64(1)) == (0, 0, 1, 1)
+    assert confusion_counts([0, 1], [0.2, 0.7], threshold=-np.inf) == (1, 1, 0, 0)
+    assert precision([0, 1], [0.2, 0.7], threshold=np.inf, zero_division=np.float64(1.0)) == 1.0
 
 
 @pytest.mark.parametrize("bad", [0.5, -1, 2, "warn", True])

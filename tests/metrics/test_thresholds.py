@@ -235,6 +235,10 @@ def test_bad_thresholds_are_errors():
         curve.counts([0.1, float("nan")])
     with pytest.raises(ValueError, match="threshold must be a number"):
         curve.counts("high")
+    for bad in ("0.5", ["0.5", "0.7"], True, [True, False], [[0.1], [0.2, 0.3]], None):
+        with pytest.raises(ValueError, match="^threshold must be a number or an array of numbers"):
+            curve.counts(bad)
+    assert curve.counts(np.array([0.3, np.inf], dtype=np.float32)).tp.tolist() == [1, 0]
 
 
 def test_bad_arguments_are_errors():
