@@ -1,8 +1,8 @@
 """Run every benchmark and print how our implementation compares with its reference, in one table.
 
 Usage: ``python benchmarks/run.py [SCALE]`` (``make bench``); SCALE < 1 shrinks every input size.
-Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, or one
-``papermill`` command per notebook run) on the same seeded data, checks both give the same answers, and
+Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, a plain
+``pd.read_csv``, or one ``papermill`` command per notebook run) on the same seeded data, checks both give the same answers, and
 prints the ratio.
 """
 
@@ -16,11 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_browser
 import bench_explorers
 import bench_ranking
+import bench_readers
 import bench_sweep
 import bench_thresholds
 from common import format_rows
 
-BENCHMARKS = (bench_thresholds, bench_ranking, bench_explorers, bench_sweep, bench_browser)
+BENCHMARKS = (bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser)
 
 
 def run_all(scale: float = 1.0) -> list[dict]:

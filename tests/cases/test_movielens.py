@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlsd.cases.video_recs import movielens
+from mlsd import readers
 from mlsd.cases.video_recs.movielens import (
     RATINGS_CSV,
     RATINGS_DAT,
@@ -15,7 +15,8 @@ from mlsd.cases.video_recs.movielens import (
     detect_layout,
     load_movielens,
 )
-from mlsd.cases.video_recs.schema import COLUMNS, check_interactions
+from mlsd.cases.video_recs.schema import COLUMNS, check_table
+from mlsd.readers import DataFileError
 
 T0 = 881_250_949  # the earliest timestamp of U_DATA_LINES
 U_DATA_LINES = [
@@ -74,7 +75,7 @@ def test_u_data_maps_every_value_by_hand(tmp_path):
         "timestamp": np.int64,
     }
     assert interactions.index.equals(pd.RangeIndex(5))
-    check_interactions(interactions)
+    check_table(interactions)
 
 
 def test_ratings_csv_maps_half_stars_by_hand(tmp_path):
@@ -90,7 +91,7 @@ def test_ratings_csv_maps_half_stars_by_hand(tmp_path):
         "original_video_id": [31, 2571, 1029, 31],
         "timestamp": [1_000_000_000, 1_000_021_600, 1_000_086_400, 1_000_086_400],
     }
-    check_interactions(interactions)
+    check_table(interactions)
 
 
 def test_ratings_dat_maps_every_value_by_hand(tmp_path):
@@ -106,7 +107,7 @@ def test_ratings_dat_maps_every_value_by_hand(tmp_path):
         "original_video_id": [1193, 914, 661],
         "timestamp": [978_300_760, 978_300_760, 978_302_109],
     }
-    check_interactions(interactions)
+    check_table(interactions)
 
 
 @pytest.mark.parametrize(
@@ -118,12 +119,39 @@ def test_layout_is_detected_from_the_first_line_not_the_name(tmp_path, lines, na
     assert detect_layout(write(tmp_path, lines, "ratings.txt")) == layout
 
 
-def test_windows_line_endings_and_a_missing_final_newline_read_the_same(tmp_path):
+def test_windows_line_endings_read_the_same(tmp_path):
     expected = load_movielens(write(tmp_path, U_DATA_LINES))
     pd.testing.assert_frame_equal(load_movielens(write(tmp_path, U_DATA_LINES, "crlf.data", newline="\r\n")), expected)
+
+
+def test_a_missing_final_newline_is_reported_as_cut_short(tmp_path):
     unterminated = tmp_path / "unterminated.data"
     unterminated.write_text("\n".join(U_DATA_LINES))
-    pd.testing.assert_frame_equal(load_movielens(unterminated), expected)
+    cut_short = re.escape("line 5: the file does not end with a newline: was the download cut")
+    with pytest.raises(DataFileError, match=f"^{re.escape(str(unterminated))}, {cut_short}"):
+        load_movielens(unterminated)
+
+
+def test_a_download_cut_inside_the_last_timestamp_is_an_error_not_a_longer_span(tmp_path):
+    # a timestamp cut to six digits: without a check the span would become about 10,200 days
+    lines = [*U_DATA_LINES, "12\t203\t3\t879959"]
+    cut = tmp_path / "cut.data"
+    cut.write_text("\n".join(lines))
+    cut_short = r", line 6: the file does not end with a newline: .*'12\\t203\\t3\\t879959'$"
+    with pytest.raises(DataFileError, match=cut_short):
+        load_movielens(cut)
+    with pytest.raises(DataFileError) as error:  # the same line, ended: the range catches it
+        load_movielens(write(tmp_path, lines, "cut_then_terminated.data"))
+    assert error.value.line == 6
+    assert error.value.problem.startswith(
+        "field timestamp = 879959 is not allowed: a Unix time between 1995-01-01 and the present"
+    )
+
+
+def test_a_timestamp_in_the_future_is_an_error(tmp_path):
+    path = write(tmp_path, replace_line(U_DATA_LINES, 2, "186\t302\t5\t99999999999"))
+    with pytest.raises(DataFileError, match=", line 2: field timestamp = 99999999999 is not allow"):
+        load_movielens(path)
 
 
 def test_a_byte_order_mark_before_the_header_is_ignored(tmp_path):
@@ -149,7 +177,7 @@ def test_round_trip_one_event_per_line(tmp_path, seed, layout):
     interactions = load_movielens(write(tmp_path, lines, "ratings.txt"))
 
     assert len(interactions) == len(lines) - layout.header_lines
-    check_interactions(interactions)
+    check_table(interactions)
     order = np.argsort(timestamps, kind="stable")
     np.testing.assert_array_equal(interactions["original_user_id"], users[order])
     np.testing.assert_array_equal(interactions["original_video_id"], movies[order])
@@ -163,8 +191,8 @@ def test_round_trip_one_event_per_line(tmp_path, seed, layout):
 def test_the_line_by_line_reader_agrees_with_the_fast_one(tmp_path, monkeypatch, lines, name):
     path = write(tmp_path, lines, name)
     expected = load_movielens(path)
-    monkeypatch.setattr(movielens, "_read_fast", lambda path, layout: None)
-    monkeypatch.setattr(movielens, "LINES_PER_CHUNK", 2)
+    monkeypatch.setattr(readers, "_read_fast", lambda path, layout: None)
+    monkeypatch.setattr(readers, "LINES_PER_CHUNK", 2)
     pd.testing.assert_frame_equal(load_movielens(path), expected)
 
 
@@ -209,41 +237,44 @@ def replace_line(lines, number, text):
 
 
 BAD_U_DATA = [
-    (3, "196\t51\t4", r"expected 4 fields separated by tabs, found 3: '196\\t51\\t4'"),
+    (3, "196\t51\t4", r"expected 4 fields separated by tabs, found 3; the line reads '196\\t51"),
     (4, f"22\t242\t1\t{T0}\t9", r"expected 4 fields separated by tabs, found 5"),
     (1, f"196\t242\t3\t{T0}\t9", r"expected 4 fields separated by tabs, found 5"),
-    (2, "", "the line is empty"),
-    (5, "   ", "the line is empty"),
-    (2, f"abc\t302\t5\t{T0}", "the user id 'abc' is not a number"),
-    (3, f"196\tNA\t4\t{T0}", "the movie id 'NA' is not a number"),
-    (3, f"196\t\t4\t{T0}", "the movie id '' is not a number"),
-    (4, f"22\t-242\t1\t{T0}", "the movie id '-242' is negative"),
-    (2, f"-186\t302\t5\t{T0}", "the user id '-186' is negative"),
-    (2, f"186.5\t302\t5\t{T0}", "the user id '186.5' is not a whole number"),
-    (5, f"186\t51\t6\t{T0}", "the rating '6' is not one of 1, 2, 3, 4, 5"),
-    (5, f"186\t51\t0\t{T0}", "the rating '0' is not one of 1, 2, 3, 4, 5"),
-    (5, f"186\t51\t3.5\t{T0}", "the rating '3.5' is not one of 1, 2, 3, 4, 5"),
-    (1, f"196\t242\tinf\t{T0}", "the rating 'inf' is not a number"),
-    (3, "196\t51\t4\t881250949.5", "the timestamp '881250949.5' is not a whole number of seconds"),
-    (3, "196\t51\t4\tyesterday", "the timestamp 'yesterday' is not a number"),
+    (2, "", "the line is empty$"),
+    (5, "   ", "the line is empty$"),
+    (2, f"abc\t302\t5\t{T0}", "field user = 'abc' is not an integer"),
+    (3, f"196\tNA\t4\t{T0}", "field movie = 'NA' is not an integer"),
+    (3, f"196\t\t4\t{T0}", "field movie = '' is not an integer"),
+    (4, f"22\t-242\t1\t{T0}", "field movie = -242 is not allowed: an integer >= 0;"),
+    (2, f"-186\t302\t5\t{T0}", "field user = -186 is not allowed: an integer >= 0;"),
+    (2, f"186.5\t302\t5\t{T0}", r"field user = '186\.5' is not an integer"),
+    (5, f"186\t51\t6\t{T0}", "field rating = 6 is not allowed: one of 1, 2, 3, 4, 5;"),
+    (5, f"186\t51\t0\t{T0}", "field rating = 0 is not allowed: one of 1, 2, 3, 4, 5;"),
+    (5, f"186\t51\t3.5\t{T0}", r"field rating = 3\.5 is not allowed: one of 1, 2, 3, 4, 5;"),
+    (1, f"196\t242\tinf\t{T0}", "field rating = 'inf' is not a finite number"),
+    (3, "196\t51\t4\t881250949.5", r"field timestamp = '881250949\.5' is not an integer"),
+    (3, "196\t51\t4\tyesterday", "field timestamp = 'yesterday' is not an integer"),
 ]
 
 
 @pytest.mark.parametrize(("number", "text", "problem"), BAD_U_DATA)
 def test_bad_u_data_line_names_file_line_and_problem(tmp_path, number, text, problem):
     path = write(tmp_path, replace_line(U_DATA_LINES, number, text))
-    with pytest.raises(ValueError, match=f"^{re.escape(str(path))}, line {number}: {problem}") as error:
+    where = f"^{re.escape(str(path))}, line {number}: "
+    with pytest.raises(DataFileError, match=where + problem) as error:
         load_movielens(path)
     assert "\n" not in str(error.value)
+    assert (error.value.path, error.value.line) == (str(path), number)
+    assert str(error.value) == f"{path}, line {number}: {error.value.problem}"
 
 
 BAD_CSV = [
-    (2, "15,1029,0,1000086400", r"the rating '0' is not one of 0\.5, 1, 1\.5, …, 5"),
-    (3, "3,31,5.5,1000000000", r"the rating '5\.5' is not one of 0\.5, 1, 1\.5, …, 5"),
-    (4, "15,31,4.25,1000086400", r"the rating '4\.25' is not one of"),
+    (2, "15,1029,0,1000086400", r"field rating = 0 is not allowed: one of 0\.5, 1, 1\.5, …, 5"),
+    (3, "3,31,5.5,1000000000", r"field rating = 5\.5 is not allowed: one of 0\.5, 1, 1\.5, …, 5"),
+    (4, "15,31,4.25,1000086400", r"field rating = 4\.25 is not allowed: one of"),
     (5, "3\t2571\t3.5\t1000021600", r"expected 4 fields separated by ',', found 1"),
     (5, "3,2571,3.5,1000021600,", r"expected 4 fields separated by ',', found 5"),
-    (4, "15,x31,5.0,1000086400", r"the movie id 'x31' is not a number"),
+    (4, "15,x31,5.0,1000086400", r"field movie = 'x31' is not an integer"),
 ]
 
 
@@ -254,12 +285,12 @@ def test_bad_ratings_csv_line_counts_the_header(tmp_path, number, text, problem)
         load_movielens(path)
 
 
-BAD_DAT = [
-    (2, "2::661::3", "expected 4 fields separated by '::', found 3: '2::661::3'"),
-    (3, "1:914::3::978300760", "expected 4 fields separated by '::', found 3: '1:914::3::978300760'"),
-    (3, "1::914::3::978300760::", "expected 4 fields separated by '::', found 5: '1::914::3::978300760::'"),
-    (2, "2::661::7::978302109", "the rating '7' is not one of 0.5, 1, 1.5, …, 5"),
-    (1, "1::-1193::5::978300760", "the movie id '-1193' is negative"),
+BAD_DAT = [  # (line number, its text, the problem; the message then quotes the line)
+    (2, "2::661::3", "expected 4 fields separated by '::', found 3"),
+    (3, "1:914::3::978300760", "expected 4 fields separated by '::', found 3"),
+    (3, "1::914::3::978300760::", "expected 4 fields separated by '::', found 5"),
+    (2, "2::661::7::978302109", "field rating = 7 is not allowed: one of 0.5, 1, 1.5, …, 5"),
+    (1, "1::-1193::5::978300760", "field movie = -1193 is not allowed: an integer >= 0"),
 ]
 
 
@@ -268,7 +299,7 @@ def test_bad_ratings_dat_line(tmp_path, number, text, problem):
     path = write(tmp_path, replace_line(DAT_LINES, number, text), "ratings.dat")
     with pytest.raises(ValueError) as error:
         load_movielens(path)
-    assert str(error.value) == f"{path}, line {number}: {problem}"
+    assert str(error.value) == f"{path}, line {number}: {problem}; the line reads {text!r}"
 
 
 def test_a_trailing_blank_line_is_reported(tmp_path):
@@ -279,18 +310,20 @@ def test_a_trailing_blank_line_is_reported(tmp_path):
 
 @pytest.mark.parametrize("lines_per_chunk", [1, 2, 1_000_000])
 def test_the_first_bad_line_is_reported_whatever_makes_the_parser_give_up(tmp_path, monkeypatch, lines_per_chunk):
-    monkeypatch.setattr(movielens, "LINES_PER_CHUNK", lines_per_chunk)
+    monkeypatch.setattr(readers, "LINES_PER_CHUNK", lines_per_chunk)
     lines = replace_line(U_DATA_LINES, 3, f"196\t51\t9\t{T0}")  # a bad rating the fast parser reads
     lines = replace_line(lines, 5, f"186\tfifty-one\t2\t{T0}")  # text that makes it give up
     path = write(tmp_path, lines)
-    with pytest.raises(ValueError, match=f"^{re.escape(str(path))}, line 3: the rating '9' is not one of"):
+    where = f"^{re.escape(str(path))}, line 3: "
+    with pytest.raises(ValueError, match=where + "field rating = 9 is not allowed: one of"):
         load_movielens(path)
 
 
 def test_line_numbers_count_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(movielens, "LINES_PER_CHUNK", 2)
+    monkeypatch.setattr(readers, "LINES_PER_CHUNK", 2)
     path = write(tmp_path, replace_line(CSV_LINES, 5, "3,2571,3.5,10000216xx"), "ratings.csv")
-    with pytest.raises(ValueError, match=f"^{re.escape(str(path))}, line 5: the timestamp '10000216xx' is not a number$"):
+    where = f"^{re.escape(str(path))}, line 5: "
+    with pytest.raises(ValueError, match=where + "field timestamp = '10000216xx' is not an int"):
         load_movielens(path)
 
 
