@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -26,6 +25,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from mlsd.metrics.ranking import RankedLists
+from mlsd.ordering import order_by_score
+from mlsd.validation import check_choice, check_int, is_integer
 
 METRICS = ("precision", "recall", "hit_rate", "mrr", "map", "ndcg")
 METRIC_LABELS = {
@@ -232,7 +233,7 @@ class RankingExplorerState:
 
     @k.setter
     def k(self, value) -> None:
-        self._k = _cut_off(value, "k")
+        self._k = check_int("k", value, 1)
 
     @property
     def metric(self) -> str:
@@ -241,9 +242,7 @@ class RankingExplorerState:
 
     @metric.setter
     def metric(self, value) -> None:
-        if value not in METRICS:
-            raise ValueError(f"metric must be one of {METRICS}; got {value!r}")
-        self._metric = value
+        self._metric = check_choice("metric", value, METRICS)
 
     @property
     def user(self):
@@ -303,8 +302,8 @@ class RankingExplorerState:
         )
 
     def _top_k(self, user_rows: np.ndarray, scores: np.ndarray) -> tuple[RankedItem, ...]:
-        """The user's rows ranked as RankedLists ranks them: by score, ties in row order."""
-        ranked = user_rows[np.argsort(-scores[user_rows], kind="stable")][: self._k]
+        """The user's rows by score (compared as :func:`mlsd.ordering.order_by_score` does), ties in row order."""
+        ranked = user_rows[order_by_score(scores[user_rows])][: self._k]
         return tuple(
             RankedItem(
                 rank=rank,
@@ -368,9 +367,7 @@ class HandMadeList:
 
     @relevant_outside.setter
     def relevant_outside(self, value) -> None:
-        if _not_an_int(value) or value < 0:
-            raise ValueError(f"relevant_outside must be an integer >= 0; got {value!r}")
-        self._outside = int(value)
+        self._outside = check_int("relevant_outside", value, 0)
 
     @property
     def n_relevant(self) -> int:
@@ -379,7 +376,7 @@ class HandMadeList:
 
     @n_relevant.setter
     def n_relevant(self, value) -> None:
-        if _not_an_int(value) or value < self.hits:
+        if not is_integer(value) or value < self.hits:
             raise ValueError(
                 f"n_relevant must be an integer >= {self.hits} (the hits in the list); "
                 f"got {value!r}"
@@ -405,7 +402,7 @@ class HandMadeList:
 
         Values are NaN where the metric is undefined: every metric but precision when R = 0.
         """
-        k = _cut_off(k, "k")
+        k = check_int("k", k, 1)
         n = self.n_slots
         lists = RankedLists(
             self._relevance, -np.arange(n), np.zeros(n), n_relevant=np.full(n, self.n_relevant)
@@ -413,9 +410,7 @@ class HandMadeList:
         return {metric: float(_PER_USER[metric](lists, k)[0]) for metric in METRICS}
 
     def _index(self, position, name: str) -> int:
-        if _not_an_int(position) or not 1 <= position <= self.n_slots:
-            raise ValueError(f"{name} must be an integer in [1, {self.n_slots}]; got {position!r}")
-        return int(position) - 1
+        return check_int(name, position, 1, self.n_slots) - 1
 
 
 class RankingExplorer:
@@ -805,15 +800,9 @@ def _items(item, n_rows: int) -> np.ndarray:
 
 def _binary_slots(relevance) -> list[int]:
     slots = list(relevance)
-    if not slots or any(_not_an_int(value) or value not in (0, 1) for value in slots):
+    if not slots or any(not is_integer(value) or value not in (0, 1) for value in slots):
         raise ValueError(f"relevance must be a non-empty sequence of 0 and 1; got {relevance!r}")
     return [int(value) for value in slots]
-
-
-def _cut_off(value, name: str) -> int:
-    if _not_an_int(value) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
-    return int(value)
 
 
 def _is_key_of(value, mapping: dict) -> bool:
@@ -821,7 +810,3 @@ def _is_key_of(value, mapping: dict) -> bool:
         return value in mapping
     except TypeError:
         return False
-
-
-def _not_an_int(value) -> bool:
-    return isinstance(value, bool) or not isinstance(value, numbers.Integral)

@@ -221,8 +221,8 @@ def test_numeric_user_ids_are_plain_python_values():
             "metric",
             "auc",
             (
-                r"metric must be one of "
-                r"\('precision', 'recall', 'hit_rate', 'mrr', 'map', 'ndcg'\); got 'auc'"
+                "metric must be one of "
+                "'precision', 'recall', 'hit_rate', 'mrr', 'map', 'ndcg'; got 'auc'"
             ),
         ),
         ("user", "nobody", r"user must be one of the 40 users \(group ids\); got 'nobody'"),
