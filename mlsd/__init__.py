@@ -1,11 +1,26 @@
 """mlsd: machine-learning system design, one notebook at a time.
 
-The helpers a notebook needs are importable from the top level: ``record`` to record a result,
-``check_parameters`` to validate the parameters cell, ``read_records`` to read results back.
+The helpers a notebook needs are importable from the top level: ``check_parameters`` to validate
+the parameters cell, ``record`` and ``record_table`` to record results, ``read_records`` to read
+them back, ``plots`` for the figures notebooks share, and an exercise's checks ``check_close``,
+``check_equal`` and ``check_true``. A case study's own code is reached through its façade,
+``from mlsd.cases import video_recs as case``.
 """
 
+from mlsd import plots
+from mlsd.exercises import check_close, check_equal, check_true
 from mlsd.params import ParameterError, check_parameters
-from mlsd.records import read_records, record
+from mlsd.records import read_records, record, record_table
 
-__all__ = ["ParameterError", "check_parameters", "read_records", "record"]
+__all__ = [
+    "ParameterError",
+    "check_close",
+    "check_equal",
+    "check_parameters",
+    "check_true",
+    "plots",
+    "read_records",
+    "record",
+    "record_table",
+]
 __version__ = "0.1.0"

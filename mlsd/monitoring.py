@@ -10,7 +10,8 @@ Each statistic compares a ``reference`` sample (what the model was trained or va
 - :func:`ks_statistic` — two-sample Kolmogorov–Smirnov distance; the largest gap between the two
   empirical CDFs, no binning.
 - :func:`drift_report` — one statistic per (window, feature) with an ``ok`` / ``warn`` / ``alert``
-  status, the table a monitoring job produces every day.
+  status, the table a monitoring job produces every day; :func:`first_alert` finds its first
+  window that raises one.
 - :func:`binned_shares` and :func:`category_shares` — the shares the binned statistics compare, to
   show which bins moved.
 
@@ -47,19 +48,19 @@ Matematik, 3(5), 469-486.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from mlsd.metrics._validation import as_1d
+from mlsd.validation import as_1d, check_choice, check_int, check_number
 
 __all__ = [
     "EMPTY_BIN_SHARE",
     "binned_shares",
     "category_shares",
     "drift_report",
+    "first_alert",
     "js_divergence",
     "ks_statistic",
     "psi",
@@ -219,7 +220,7 @@ def binned_shares(reference, current, *, bins: int = 10) -> pd.DataFrame:
     """
     reference_values = as_1d(reference, "reference")
     current_values = as_1d(current, "current")
-    edges = _quantile_edges(reference_values, _bin_count(bins))
+    edges = _quantile_edges(reference_values, check_int("bins", bins, 2))
     return pd.DataFrame(
         {
             "low": edges[:-1],
@@ -296,10 +297,9 @@ def drift_report(
     Siddiqi (2006), Credit Risk Scorecards; Yurdakul (2018).
     """
     _check_frames(reference, windows, window_column, columns)
-    if statistic not in STATISTICS:
-        raise ValueError(f"statistic must be one of {', '.join(STATISTICS)}; got {statistic!r}")
+    check_choice("statistic", statistic, STATISTICS)
     warn, alert = _thresholds(warn, alert)
-    bins = _bin_count(bins)
+    bins = check_int("bins", bins, 2)
     measures = {column: _measure_against(reference[column], windows[column], statistic, bins, column) for column in columns}
     rows = []
     for window, group in windows.groupby(window_column, sort=True, observed=True):
@@ -379,12 +379,6 @@ def _numeric_column(series: pd.Series, name: str) -> np.ndarray:
     return as_1d(series.to_numpy(dtype=float, na_value=np.nan), name)
 
 
-def _bin_count(bins) -> int:
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise ValueError(f"bins must be an integer >= 2; got {bins!r}")
-    return int(bins)
-
-
 def _measure_against(reference: pd.Series, windows: pd.Series, statistic: str, bins: int, column: str) -> Callable[[pd.Series], float]:
     """A function of one window's values of ``column``; the reference's part is computed once."""
     reference_name, current_name = f"reference[{column!r}]", f"windows[{column!r}]"
@@ -447,15 +441,30 @@ def _check_frames(reference, windows, window_column: str, columns) -> None:
 
 
 def _thresholds(warn, alert) -> tuple[float, float]:
-    values = []
-    for name, value in (("warn", warn), ("alert", alert)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
-        values.append(float(value))
-    if values[0] > values[1]:
+    low, high = check_number("warn", warn, 0), check_number("alert", alert, 0)
+    if low > high:
         raise ValueError(f"warn must be <= alert; got warn={warn!r}, alert={alert!r}")
-    return values[0], values[1]
+    return low, high
 
 
 def _status(values: np.ndarray, warn: float, alert: float) -> np.ndarray:
     return np.select([values >= alert, values >= warn], ["alert", "warn"], default="ok")
+
+
+def first_alert(report: pd.DataFrame, status: str = "alert"):
+    """The first window of a :func:`drift_report` with a row at ``status``, else None.
+
+    ``report`` is laid out as :func:`drift_report` returns it: the window column first, windows in
+    sorted order, and a ``status`` column. ``status`` is one of ``"ok"``, ``"warn"``, ``"alert"``.
+    The window comes back as a plain Python value (an ``int`` for integer days).
+    """
+    if not isinstance(report, pd.DataFrame) or "status" not in report.columns[1:]:
+        raise ValueError(
+            "report must be a drift_report table: the window column first, then a status column"
+        )
+    check_choice("status", status, ("ok", "warn", "alert"))
+    windows = report.loc[report["status"] == status, report.columns[0]]
+    if windows.empty:
+        return None
+    window = windows.iloc[0]
+    return window.item() if isinstance(window, np.generic) else window

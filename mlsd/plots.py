@@ -1,4 +1,7 @@
-"""Figures the notebooks share. Each function draws on the given matplotlib Axes and returns it."""
+"""Figures the notebooks share. Each function draws on the given matplotlib Axes and returns it.
+
+:func:`lines` is the plain one: a few quantities against one x, axes labelled, a reference dotted.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,32 @@ import numpy as np
 
 from mlsd.metrics.calibration import reliability_table
 from mlsd.metrics.thresholds import ThresholdCurve
+
+
+REFERENCE_COLOUR = "grey"
+
+
+def lines(
+    ax, x, series, *, xlabel: str, ylabel: str, title: str, reference=None, legend=True, **settings
+):
+    """One line with markers per entry of ``series`` against ``x``, the axes labelled and titled.
+
+    ``series`` maps a label to the y values (a dict, or a DataFrame's columns); ``reference`` maps
+    a label to what the lines are compared with, drawn grey and dotted: a horizontal line for a
+    single number, a curve for one value per x (the truth, a ceiling). ``settings`` go to
+    ``ax.set`` (``xscale="log"``, ``ylim=...``); ``legend=False`` leaves the legend out.
+    """
+    for label, y in series.items():
+        ax.plot(x, y, "o-", label=label)
+    for label, value in (reference or {}).items():
+        if np.ndim(value) == 0:
+            ax.axhline(value, color=REFERENCE_COLOUR, ls=":", label=label)
+        else:
+            ax.plot(x, value, ":", color=REFERENCE_COLOUR, label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, **settings)
+    if legend:
+        ax.legend(fontsize="small")
+    return ax
 
 
 def cost_by_threshold(ax, curve: ThresholdCurve, cost_fp: float, cost_fn: float, marks: dict[str, float], grid: int = 501):

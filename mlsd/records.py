@@ -3,6 +3,7 @@
 ``record("roc_auc", 0.87)`` displays the value in the notebook and stores it as an output of MIME
 type :data:`RECORD_MIME`. :func:`read_records` reads those outputs back from an executed notebook,
 so tests, sweeps and reports use the numbers themselves and never scrape printed text.
+:func:`record_table` records every cell of a table at once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,22 @@ def record(name: str, value) -> None:
     value = _plain_value(name, value)
     shown = f"{value:.6g}" if isinstance(value, float) else repr(value)
     display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"recorded {name} = {shown}"}, raw=True)
+
+
+def record_table(prefix: str, frame, *, rows=None, columns=None) -> None:
+    """Record every cell of the DataFrame ``frame``, row by row, as ``<prefix>_<row>_<column>``.
+
+    ``rows`` and ``columns`` choose the labels recorded and the name each gets in the record: a
+    mapping ``{label: name}``, or a list of labels named as they are; by default every label, as
+    it is. An empty ``prefix`` (or name) is left out of the record's name, with its underscore::
+
+        record_table("", table, rows={"logistic regression": "lr"}, columns={"roc_auc": "auc"})
+        # records lr_auc = table.loc["logistic regression", "roc_auc"]
+    """
+    for row, row_name in _named(rows, frame.index).items():
+        for column, column_name in _named(columns, frame.columns).items():
+            name = "_".join(str(part) for part in (prefix, row_name, column_name) if part != "")
+            record(name, frame.loc[row, column])
 
 
 def records_from_notebook(notebook: dict) -> dict:
@@ -76,3 +93,15 @@ def _plain_value(name, value):
             raise ValueError(f"record {name} = {value} is not allowed: values must be finite")
         return value
     raise TypeError(f"record {name}: value of type {type(value).__name__} is not allowed; use a number, bool or string")
+
+
+def _named(chosen, labels) -> dict:
+    """``{label: name in the record}`` for ``chosen`` (a mapping, a list of labels or None: all)."""
+    if chosen is None:
+        chosen = list(labels)
+    if not isinstance(chosen, dict):
+        chosen = {label: label for label in chosen}
+    unknown = [label for label in chosen if label not in labels]
+    if unknown:
+        raise ValueError(f"record_table: {unknown[0]!r} is not among the labels {list(labels)}")
+    return chosen

@@ -13,6 +13,7 @@ from mlsd.monitoring import (
     binned_shares,
     category_shares,
     drift_report,
+    first_alert,
     js_divergence,
     ks_statistic,
     psi,
@@ -246,7 +247,7 @@ def test_statistics_reject_bad_input_naming_the_argument(call, message):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"statistic": "kl"}, "statistic must be one of psi, js, ks; got 'kl'"),
+        ({"statistic": "kl"}, "statistic must be one of 'psi', 'js', 'ks'; got 'kl'"),
         ({"warn": 0.3, "alert": 0.2}, "warn must be <= alert"),
         ({"warn": -0.1}, "warn must be a finite number >= 0; got -0.1"),
         ({"alert": float("nan")}, "alert must be a finite number >= 0"),
@@ -278,3 +279,24 @@ def test_drift_report_rejects_mismatched_dtypes_missing_windows_and_missing_numb
         drift_report(reference.assign(t=pd.Timestamp("2024-01-01")), windows.assign(t=pd.Timestamp("2024-01-01")), "week", ["t"])
     with pytest.raises(ValueError, match="windows must be a pandas DataFrame; got a dict"):
         drift_report(reference, {"week": [1]}, "week", ["amount"])
+
+
+# --- first_alert ---------------------------------------------------------------------------------
+
+
+def test_first_alert_is_the_first_window_with_an_alert_as_a_plain_value():
+    rng = np.random.default_rng(0)
+    reference = pd.DataFrame({"x": rng.normal(size=2_000)})
+    windows = pd.DataFrame({"day": np.repeat([3, 4, 5, 6], 500), "x": rng.normal(size=2_000)})
+    windows.loc[windows["day"] >= 5, "x"] += 2.0  # the shift starts on day 5
+    report = drift_report(reference, windows, "day", ["x"])
+    assert first_alert(report) == 5 and type(first_alert(report)) is int
+    assert first_alert(report, status="ok") == 3
+    assert first_alert(report[report["day"] < 5]) is None
+
+
+def test_first_alert_refuses_what_is_not_a_drift_report():
+    with pytest.raises(ValueError, match="report must be a drift_report table"):
+        first_alert(pd.DataFrame({"day": [1]}))
+    with pytest.raises(ValueError, match="status must be one of 'ok', 'warn', 'alert'; got 'bad'"):
+        first_alert(pd.DataFrame({"day": [1], "status": ["ok"]}), status="bad")

@@ -6,7 +6,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from mlsd.records import RECORD_MIME, read_records, record, records_from_notebook
+from mlsd.records import RECORD_MIME, read_records, record, record_table, records_from_notebook
 
 
 def _output(name, value):
@@ -60,3 +60,27 @@ def test_record_displays_a_record_bundle(monkeypatch):
 def test_record_rejects_bad_names_and_values(name, value, error, message):
     with pytest.raises(error, match=message):
         record(name, value)
+
+
+def test_record_table_records_every_chosen_cell_row_by_row_under_its_names(monkeypatch):
+    import pandas as pd
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data[RECORD_MIME]))
+    table = pd.DataFrame({"roc_auc": [0.7, 0.9], "ece": [0.02, 0.01]}, index=["logistic regression", "truth"])
+    record_table("", table, rows={"logistic regression": "lr", "truth": "truth"}, columns={"roc_auc": "auc", "ece": "ece"})
+    record_table("ad", table.set_axis(["lr", "truth"]), columns=["ece"])
+    assert [(entry["name"], entry["value"]) for entry in shown] == [
+        ("lr_auc", 0.7), ("lr_ece", 0.02), ("truth_auc", 0.9), ("truth_ece", 0.01),
+        ("ad_lr_ece", 0.02), ("ad_truth_ece", 0.01),
+    ]
+
+
+def test_record_table_names_a_label_the_table_does_not_have():
+    import pandas as pd
+
+    table = pd.DataFrame({"auc": [0.7]}, index=["lr"])
+    with pytest.raises(ValueError, match=r"record_table: 'gbdt' is not among the labels \['lr'\]"):
+        record_table("", table, rows=["gbdt"])
+    with pytest.raises(ValueError, match="record name 'two words_auc' is not allowed"):
+        record_table("", table.set_axis(["two words"]))

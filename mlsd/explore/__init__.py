@@ -21,24 +21,20 @@ Explorers:
   recommenders' means and one user's lists with the hits marked; :class:`HandMadeList` is a short
   list to edit by hand, to see how each metric reacts to moving one hit.
 - :class:`FunnelBudgetExplorer` / :class:`FunnelBudgetState` — the items each stage of a serving
-  funnel (:class:`FunnelStage`) handles, times its cost per item, against a latency budget;
-  :func:`video_funnel` gives the stages of a video home page.
+  funnel (:class:`FunnelStage`) handles, times its cost per item, against a latency budget (each
+  case's ``serving.funnel_stages()`` gives its funnel).
 - :class:`ABPlanner` / :class:`ABPlannerState` — plan an A/B test (users per arm, days), measure its
   power by simulation, and see what checking it every day does to the false-positive rate.
 
-:mod:`mlsd.explore.gallery` builds every explorer on small seeded data as the tabs of one page
+The explorers know nothing of the case studies: each case feeds them its data.
+:mod:`mlsd.cases.gallery` builds every explorer on small seeded data as the tabs of one page
 (``notebooks/explorers.ipynb``), and :mod:`mlsd.explore.app` serves that page with Voilà
 (``mlsd explore``).
 """
 
 from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
 from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
-from mlsd.explore.latency import (
-    FunnelBudgetExplorer,
-    FunnelBudgetState,
-    FunnelStage,
-    video_funnel,
-)
+from mlsd.explore.latency import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
 from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
 
@@ -55,5 +51,4 @@ __all__ = [
     "RankingExplorerState",
     "ThresholdExplorer",
     "ThresholdExplorerState",
-    "video_funnel",
 ]

@@ -7,6 +7,7 @@ printed once the page answers carries it, as ``http://127.0.0.1:PORT/?token=TOKE
 
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.sign import NotebookNotary
+
+from mlsd.threads import thread_environment
 
 GALLERY = Path("notebooks") / "explorers.ipynb"
 HOST = "127.0.0.1"
@@ -92,7 +95,8 @@ def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60
     if not port_is_free(port):
         raise RuntimeError(f"port {port} on {HOST} is in use; choose another with --port, or leave it out for a free one")
     trust(notebook)
-    process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent)
+    environment = {**os.environ, **thread_environment()}  # the kit's thread count for the kernel
+    process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent, env=environment)
     try:
         wait_until_answering(f"http://{HOST}:{port}/api/status", process, startup_timeout)
         print(f"\nmlsd explore: the explorer gallery is at\n\n    {app_url(port, token)}\n\n"

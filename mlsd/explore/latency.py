@@ -6,16 +6,14 @@ re-ranking reorders tens. A stage's time grows with the items it handles, and th
 must fit a deadline. :class:`FunnelBudgetState` turns items and per-item costs into latencies with
 :mod:`mlsd.serving` and reports each stage's p50 and p99, the request's p99, the share of requests
 within the budget and the stage that takes most of the time. :class:`FunnelBudgetExplorer` puts a
-slider per stage and one for the budget on top of it; :func:`video_funnel` gives the stages of a
-video home page to start from.
+slider per stage and one for the budget on top of it; each case's ``serving.funnel_stages()``
+gives its funnel to start from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
-import math
-import numbers
 from dataclasses import dataclass
 from functools import partial
 
@@ -25,6 +23,7 @@ import pandas as pd
 
 from mlsd.explore._figures import canvas_png, new_figure
 from mlsd.serving import Stage, latency_budget, simulate_latency
+from mlsd.validation import check_int, check_number
 
 MIN_REQUESTS = 100
 RESERVED_NAMES = ("total", "sum of stage p99s")
@@ -71,13 +70,9 @@ class FunnelStage:
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"a stage's name must be a non-empty string; got {self.name!r}")
-        _whole_number(self.items, f"stage {self.name}: items", 1)
+        check_int(f"stage {self.name}: items", self.items, 1)
         for field in ("cost_us_per_item", "fixed_ms", "sigma"):
-            value = getattr(self, field)
-            if not _is_number(value) or not math.isfinite(value) or value < 0:
-                raise ValueError(
-                    f"stage {self.name}: {field} must be a finite number >= 0; got {value!r}"
-                )
+            check_number(f"stage {self.name}: {field}", getattr(self, field), 0)
         if self.median_ms <= 0:
             raise ValueError(
                 f"stage {self.name}: fixed_ms or cost_us_per_item must be > 0, "
@@ -181,8 +176,8 @@ class FunnelBudgetState:
         self._stages = _funnel(stages)
         self._unit_latency = simulate_latency(
             [Stage(stage.name, 1.0, stage.sigma) for stage in self._stages],
-            _whole_number(n_requests, "n_requests", MIN_REQUESTS),
-            _whole_number(seed, "seed", 0),
+            check_int("n_requests", n_requests, MIN_REQUESTS),
+            check_int("seed", seed, 0),
         ).to_numpy()
         self.budget_ms = budget_ms
 
@@ -203,9 +198,7 @@ class FunnelBudgetState:
 
     @budget_ms.setter
     def budget_ms(self, value) -> None:
-        if not _is_number(value) or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"budget_ms must be a finite number > 0; got {value!r}")
-        self._budget_ms = float(value)
+        self._budget_ms = check_number("budget_ms", value, 0, low_open=True)
 
     def items(self, name: str) -> int:
         """Items the stage ``name`` handles per request."""
@@ -402,32 +395,6 @@ class FunnelBudgetExplorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def video_funnel() -> list[FunnelStage]:
-    """The serving funnel of a video home page, to explore against a 200 ms budget.
-
-    Returns
-    -------
-    list of FunnelStage
-        - candidate generation: several sources (embedding nearest neighbours, subscriptions,
-          trending) queried in parallel return about 4,000 videos; cheap per item (2 µs: merge,
-          deduplicate, filter) over a fixed 15 ms for the slowest source.
-        - ranking: about 500 candidates scored by a heavier model with per-item features,
-          100 µs each over a fixed 8 ms for fetching user features.
-        - re-ranking: the top 50 reordered for diversity, freshness and policy with a
-          list-aware model, 300 µs each over a fixed 4 ms.
-
-    Notes
-    -----
-    The numbers are orders of magnitude, chosen so that the default fits a 200 ms budget at the
-    99th percentile with some headroom, and doubling the ranked candidates does not.
-    """
-    return [
-        FunnelStage("candidate generation", 4_000, 2.0, 15.0, 0.5),
-        FunnelStage("ranking", 500, 100.0, 8.0, 0.35),
-        FunnelStage("re-ranking", 50, 300.0, 4.0, 0.3),
-    ]
-
-
 def _readout_html(snapshot: FunnelSnapshot, stages: tuple[FunnelStage, ...]) -> str:
     """Per-stage table, the request's percentiles, and the verdict against the budget."""
     rows = "".join(
@@ -524,12 +491,3 @@ def _funnel(stages) -> list[FunnelStage]:
         )
     return list(stages)
 
-
-def _whole_number(value, name: str, at_least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < at_least:
-        raise ValueError(f"{name} must be an integer >= {at_least}; got {value!r}")
-    return int(value)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)

@@ -10,10 +10,18 @@ from __future__ import annotations
 import pytest
 from browser import harness
 
-from mlsd.explore import ThresholdExplorerState, gallery
+from mlsd.cases import gallery
+from mlsd.cases.ad_click import explore as ad_click_explore
+from mlsd.explore import ThresholdExplorerState
 from mlsd.runs.catalog import load
 
 GALLERY = "notebooks/explorers.ipynb"
+
+
+@pytest.fixture(scope="module")
+def tabs():
+    """The gallery's tabs at small sizes: their titles and lines on what to try do not depend on them."""
+    return gallery.gallery_tabs(seed=3, n_impressions=20_000, n_events=10_000)
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +36,18 @@ def _open(page, server):
     page.wait_for_selector(".widget-tab .noUi-handle", timeout=120_000)
 
 
-def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app, page_for):
+def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app, page_for, tabs):
     page = page_for(explorer_app)
     _open(page, explorer_app)
     assert page.locator(".cm-editor, .CodeMirror, .jp-InputArea-editor").count() == 0
-    assert "gallery_explorers(" not in page.inner_text("body")
+    assert "gallery_tabs(" not in page.inner_text("body")
     titles = page.locator(".widget-tab .lm-TabBar-tab")
-    assert titles.all_inner_texts() == list(gallery.TAB_INTRODUCTIONS)
+    what_to_try = {tab.title: tab.what_to_try for tab in tabs}
+    assert titles.all_inner_texts() == list(what_to_try)
     for index in range(titles.count()):
         title = titles.nth(index).inner_text()
         titles.nth(index).click()
-        page.get_by_text(gallery.TAB_INTRODUCTIONS[title][:40]).wait_for(state="visible")
+        page.get_by_text(what_to_try[title][:40]).wait_for(state="visible")
         overflow = page.evaluate(
             "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth})"
         )
@@ -48,13 +57,14 @@ def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app
 def test_app_threshold_moved_by_keyboard_matches_a_state_built_from_the_same_data(explorer_app, page_for):
     page = page_for(explorer_app)
     _open(page, explorer_app)
+    page.locator(".widget-tab .lm-TabBar-tab", has_text="Threshold").click()
     scope = ".widget-tab"
-    handle = page.locator(f"{scope} .widget-slider .noUi-handle").first
+    handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first
     moved = harness.threshold_readout(harness.press_and_time(page, scope, handle, "ArrowLeft", harness.THRESHOLD_READOUT)["texts"][0])
 
     defaults = {name: p.default for name, p in load(harness.KIT_ROOT / GALLERY, harness.KIT_ROOT).parameters.items()}
-    y_true, raw_by_rate = gallery.click_predictions(defaults["seed"], defaults["n_impressions"])
-    start = gallery.cheapest_threshold(y_true, raw_by_rate[1.0])
+    y_true, raw_by_rate = ad_click_explore.click_predictions(defaults["seed"], defaults["n_impressions"])
+    start = ad_click_explore.cheapest_threshold(y_true, raw_by_rate[1.0])
     step = ThresholdExplorerState(y_true, raw_by_rate[1.0]).threshold_range.step
     threshold = (round(start / step) - 1) * step
     truth = ThresholdExplorerState(y_true, raw_by_rate[1.0], threshold=threshold).snapshot()

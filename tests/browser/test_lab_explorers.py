@@ -32,7 +32,7 @@ RANKING_TRUTH = """
 import json
 from mlsd.explore import RankingExplorer, RankingExplorerState
 live = [value for value in Out.values() if isinstance(value, RankingExplorer)][-1]
-rows = shared_rows({name: recommendations[name] for name in ("popular", "matrix factorisation")}, test, k)
+rows = case.shared_rows({name: recommendations[name] for name in ("popular", "matrix factorisation")}, test, k)
 fresh = RankingExplorerState(**rows, k=live.k_slider.value, metric=live.state.metric).snapshot()
 print(json.dumps({
     "slider": live.k_slider.value, "state": live.state.k,

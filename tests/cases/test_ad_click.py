@@ -1,4 +1,5 @@
-"""The ad-click case: the simulator against its own generative story, features, models, auction."""
+"""The ad-click case: the schema, the simulator against its own generative story, features, models,
+auction, design review."""
 
 import math
 
@@ -9,8 +10,10 @@ import pytest
 from mlsd.cases.ad_click.auction import mean_true_ctr_by_ad, miscalibration_effect, run_auctions
 from mlsd.cases.ad_click.design import design_doc
 from mlsd.cases.ad_click.features import HASHED_FIELDS, as_of_day_rates, hashed_features
-from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline, downsample_negatives, split_by_day
-from mlsd.cases.ad_click.simulate import DELAY_MEDIAN_HOURS, DELAY_SIGMA, clicks_within, simulate_market
+from mlsd.cases.ad_click.data import split_by_day
+from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline, downsample_negatives
+from mlsd.cases.ad_click.schema import COLUMNS, check_table, clicks_within
+from mlsd.cases.ad_click.simulate import DELAY_MEDIAN_HOURS, DELAY_SIGMA, simulate_market
 from mlsd.metrics import calibration_ratio, normalized_entropy, roc_auc, undo_downsampling
 
 
@@ -40,6 +43,30 @@ def test_true_ctr_meets_the_base_rate_and_clicks_follow_it(market):
     assert np.allclose(by_decile["click"], by_decile["true_ctr"], rtol=0.2)  # clicks follow the truth in every band
 
 
+def test_impressions_follow_the_schema_then_the_truth(market):
+    impressions = market.impressions
+    assert check_table(impressions) is impressions
+    assert list(impressions.columns) == [*COLUMNS, "true_ctr"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda f: f.drop(columns="click"), r"shown: missing columns \['click'\]"),
+        (lambda f: f.assign(ad_id=-1), "shown: ad_id must hold integer codes >= 0"),
+        (lambda f: f.assign(site_id=f["site_id"] * 1.0), "shown: site_id must hold integer codes >= 0"),
+        (lambda f: f.assign(device="tv"), r"shown: device must be one of \('mobile', 'desktop', 'tablet'\); got 'tv'"),
+        (lambda f: f.assign(slot=0), "shown: slot must be a position >= 1"),
+        (lambda f: f.assign(click=2), "shown: click must be 0 or 1"),
+        (lambda f: f.assign(click=1), "shown: click_delay_hours must be > 0 for a click and NaN without one"),
+        (lambda f: f.iloc[::-1], "shown: rows must be sorted by time"),
+    ],
+)
+def test_a_table_off_the_schema_is_refused_naming_its_source(market, change, message):
+    with pytest.raises(ValueError, match=message):
+        check_table(change(market.impressions.head(500)), source="shown")
+
+
 def test_impressions_are_consistent_with_the_story(market):
     impressions, ads = market.impressions, market.ads
     assert impressions["time"].is_monotonic_increasing
@@ -67,7 +94,7 @@ def test_label_windows_only_drop_late_clicks(market):
     impressions = market.impressions
     short, long = clicks_within(impressions, 1.0), clicks_within(impressions, 24.0)
     assert (short <= long).all() and (long <= impressions["click"]).all()
-    with pytest.raises(ValueError, match="window_hours must be > 0"):
+    with pytest.raises(ValueError, match="window_hours must be a finite number > 0; got 0"):
         clicks_within(impressions, 0)
 
 
@@ -81,8 +108,14 @@ def test_traffic_shift_moves_device_and_slot_shares_from_its_day():
 
 @pytest.mark.parametrize(
     "arguments, message",
-    [({"n_impressions": 0}, "n_impressions must be an integer >= 1"), ({"base_ctr": 1.5}, "rate must be strictly between 0 and 1"),
-     ({"new_ad_share": 2.0}, "new_ad_share must be in \\[0, 1\\]"), ({"drift": -1.0}, "drift must be a finite number >= 0")],
+    [
+        ({"n_impressions": 0}, "n_impressions must be an integer >= 1; got 0"),
+        ({"base_ctr": 1.5}, r"base_ctr must be a number in \(0, 1\); got 1.5"),
+        ({"new_ad_share": 2.0}, r"new_ad_share must be a number in \[0, 1\]; got 2.0"),
+        ({"drift": -1.0}, "drift must be a finite number >= 0; got -1.0"),
+        ({"fatigue": float("inf")}, "fatigue must be a finite number >= 0; got inf"),
+        ({"shift_day": 2.5}, "shift_day must be an integer >= 0; got 2.5"),
+    ],
 )
 def test_simulator_rejects_bad_arguments(arguments, message):
     with pytest.raises(ValueError, match=message):
@@ -152,13 +185,6 @@ def test_downsampling_inflates_probabilities_and_the_correction_restores_them(sp
     assert calibration_ratio(y, undo_downsampling(raw, 0.1)) == pytest.approx(1, abs=0.15)
     kept = downsample_negatives(np.array([1, 0, 0, 1] * 1000), 0.25, seed=0)
     assert kept[::4].all() and kept[3::4].all() and 0.2 < kept[1::4].mean() < 0.3
-
-
-def test_split_by_day_never_mixes_time(market):
-    train, test = split_by_day(market.impressions, 10)
-    assert train["day"].max() == 9 and test["day"].min() == 10
-    with pytest.raises(ValueError, match="first_test_day must leave both sides non-empty"):
-        split_by_day(market.impressions, 0)
 
 
 def test_second_price_auction_by_hand():

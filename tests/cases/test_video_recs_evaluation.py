@@ -1,10 +1,18 @@
-"""Recommender metrics: values from mlsd.metrics, and videos without a learned vector."""
+"""The video scorecard: ranked lists of hits, values from mlsd.metrics, videos without a learned
+vector, and the split comparison."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mlsd.cases.video_recs.evaluation import candidate_set_recall, recommender_metrics
+from mlsd.cases.video_recs.data import load_data
+from mlsd.cases.video_recs.evaluation import (
+    candidate_set_recall,
+    evaluation_lists,
+    mean_ndcg,
+    ndcg_by_split,
+    recommender_metrics,
+)
 from mlsd.metrics.ranking import intra_list_diversity
 
 
@@ -38,3 +46,30 @@ def test_a_video_without_a_vector_is_left_out_of_diversity_not_an_error():
 def test_candidate_set_recall_ignores_order():
     candidates = pd.DataFrame({"user_id": [0, 0, 1], "video_id": [1, 2, 2]})
     assert candidate_set_recall(candidates, TEST) == 0.5  # user 0 finds video 2, user 1 misses video 3
+
+
+def test_evaluation_lists_count_relevant_test_events_found_or_not():
+    recs = RECS.assign(video_id=[2, 3, 3, 4])
+    test = _table([(0, 2, 10.0, 1.0), (0, 4, 11.0, 0.9), (1, 4, 12.0, 0.1), (2, 1, 13.0, 1.0)])
+    lists = evaluation_lists(recs, test)
+    # user 0 liked 2 and 4 and got 2 at rank 1 -> recall@2 = 1/2;
+    # user 1 liked nothing (0.1 < 0.8) -> left out
+    assert lists.groups.tolist() == [0]
+    assert lists.recall_at(2).tolist() == [0.5]
+
+
+def test_mean_ndcg_scores_each_users_top_k_against_the_relevant_test_events():
+    # one relevant test event each: user 0 finds it at rank 1, user 1 at rank 2
+    expected = (1 + 1 / np.log2(3)) / 2
+    assert mean_ndcg(RECS, TEST, k=2) == pytest.approx(expected)
+    assert mean_ndcg(RECS, TEST, k=1) == pytest.approx(0.5)  # only user 0's first video is a hit
+    lukewarm = TEST.assign(engagement=0.5)
+    assert mean_ndcg(RECS, lukewarm, k=2, threshold=0.4) == pytest.approx(expected)
+
+
+def test_a_random_split_flatters_the_popular_list():
+    data = load_data("simulated", seed=3, n_users=300, n_videos=600, n_events=15_000)
+    table = ndcg_by_split(data, k=10, seed=3)
+    assert list(table.index) == ["popular", "matrix factorisation"]
+    assert list(table.columns) == ["temporal", "random"]
+    assert table.loc["popular", "random"] > table.loc["popular", "temporal"]

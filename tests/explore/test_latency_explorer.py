@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage, video_funnel
+from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
 from mlsd.serving import Stage, latency_budget, simulate_latency
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -183,30 +183,6 @@ def test_a_refused_setting_changes_nothing():
     with pytest.raises(ValueError):
         state.budget_ms = -1.0
     assert state.snapshot() == before
-
-
-# --- the video funnel ------------------------------------------------------------------------
-
-
-def test_video_funnel_narrows_from_thousands_of_cheap_items_to_tens_of_costly_ones():
-    candidates, ranking, reranking = video_funnel()
-    assert (candidates.name, ranking.name, reranking.name) == (
-        "candidate generation",
-        "ranking",
-        "re-ranking",
-    )
-    assert candidates.items >= 1_000 and ranking.items == 500 and reranking.items == 50
-    costs = [stage.cost_us_per_item for stage in (candidates, ranking, reranking)]
-    assert costs == sorted(costs)
-
-
-def test_video_funnel_fits_200_ms_until_ranking_takes_twice_the_candidates():
-    state = FunnelBudgetState(video_funnel())
-    fits = state.snapshot()
-    assert fits.budget_ms == 200.0 and fits.headroom_ms > 0 and fits.within_budget > 0.99
-    assert fits.dominant_stage == "ranking"
-    state.set_items("ranking", 1_000)
-    assert state.snapshot().headroom_ms < 0
 
 
 # --- the view --------------------------------------------------------------------------------

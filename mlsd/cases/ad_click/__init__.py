@@ -1,9 +1,102 @@
-"""Ad click prediction: ads are ranked by bid × pCTR in an auction, so the probability itself must be right.
+"""Ad click prediction: ads are ranked by bid × pCTR, so the probability itself must be right.
 
-- :mod:`.simulate` — the simulated marketplace with known click probabilities and delayed clicks
+Click models — a smoothed-CTR baseline, hashed logistic regression with crosses, gradient-boosted
+trees on historical counters — on a simulated marketplace whose click probabilities are known.
+The notebooks (``notebooks/03_ad_click/``) and the exercise use this façade only::
+
+    from mlsd.cases import ad_click as case
+    data = case.load_data("simulated", seed=7)
+
+The package, one job per module:
+
+- :mod:`.schema` — the impressions table every source is mapped onto, and the label rule
+  (:func:`~.schema.clicks_within`: clicked within a window)
+- :mod:`.simulate` — the generative story: a marketplace with known click probabilities, drift,
+  delayed clicks and an optional traffic shift
+- :mod:`.data` — the sources, :func:`~.data.load_data`, and the split by day
 - :mod:`.features` — hashed categoricals with crosses; as-of-day historical click rates
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
-- :mod:`.auction` — the second-price auction that consumes pCTR
-- :mod:`.experiments` — the architecture and tradeoff experiments of the notebooks
+- :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
+- :mod:`.evaluation` — the scorecard: probability quality, accuracy's blind spot, slices
+- :mod:`.serving` — the request's stages and latency budget; the train/serve skew
+- :mod:`.tradeoffs` — the experiments: freshness, retraining cadence, label window, negative
+  downsampling, exploration for new ads
 - :mod:`.design` — the filled design review
+- :mod:`.explore` — the case's explorers for the gallery
 """
+
+from mlsd.cases.ad_click.auction import mean_true_ctr_by_ad, miscalibration_effect
+from mlsd.cases.ad_click.data import SOURCES, load_data, split
+from mlsd.cases.ad_click.design import design_doc
+from mlsd.cases.ad_click.evaluation import NEVER_CLICK, accuracy_at_half, slice_scorecards
+from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
+from mlsd.cases.ad_click.schema import clicks_within
+from mlsd.cases.ad_click.serving import (
+    LATENCY_BUDGET_MS,
+    funnel_stages,
+    request_latency,
+    train_serve_skew,
+)
+from mlsd.cases.ad_click.simulate import simulate_market
+from mlsd.cases.ad_click.tradeoffs import (
+    downsampled_predictions,
+    downsampling_tradeoff,
+    exploration_simulation,
+    freshness_decay,
+    label_window_tradeoff,
+    retraining_cadence,
+)
+from mlsd.cases.contract import CaseInfo
+from mlsd.design import DesignDoc
+from mlsd.evaluation import scorecards
+from mlsd.explore import (
+    CalibrationExplorer,
+    CalibrationExplorerState,
+    ThresholdExplorer,
+    ThresholdExplorerState,
+)
+from mlsd.metrics import ThresholdCurve, normalized_entropy, undo_downsampling
+from mlsd.monitoring import drift_report, first_alert
+
+CASE = CaseInfo(number=3, name="ad_click", title="Ad click prediction", sources=SOURCES)
+
+__all__ = [
+    # the case
+    "CASE",
+    "LATENCY_BUDGET_MS",
+    "NEVER_CLICK",
+    "SOURCES",
+    "HashedLogisticRegression",
+    "HistoricalGBDT",
+    "SmoothedCTRBaseline",
+    "accuracy_at_half",
+    "clicks_within",
+    "design_doc",
+    "downsampled_predictions",
+    "downsampling_tradeoff",
+    "exploration_simulation",
+    "freshness_decay",
+    "funnel_stages",
+    "label_window_tradeoff",
+    "load_data",
+    "mean_true_ctr_by_ad",
+    "miscalibration_effect",
+    "request_latency",
+    "retraining_cadence",
+    "simulate_market",
+    "slice_scorecards",
+    "split",
+    "train_serve_skew",
+    # the kit's pieces its notebooks and exercise use
+    "CalibrationExplorer",
+    "CalibrationExplorerState",
+    "DesignDoc",
+    "ThresholdCurve",
+    "ThresholdExplorer",
+    "ThresholdExplorerState",
+    "drift_report",
+    "first_alert",
+    "normalized_entropy",
+    "scorecards",
+    "undo_downsampling",
+]

@@ -14,15 +14,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.ordering import top_k_columns
+from mlsd.validation import check_int
+
 
 def run_auctions(bids: np.ndarray, pctr: np.ndarray, reserve_ecpm: float) -> tuple[np.ndarray, np.ndarray]:
     """Winners and per-click prices of many auctions at once.
 
     ``bids`` and ``pctr`` have shape (n_auctions, n_candidates). Returns the winner's column index
-    (-1 when no eCPM reaches the reserve) and the price per click (0 when nothing is shown).
+    (-1 when no eCPM reaches the reserve) and the price per click (0 when nothing is shown). eCPMs
+    are compared at :data:`mlsd.ordering.SIGNIFICANT_DIGITS` significant digits, ties won by the
+    lower column, so a winner never depends on the last bits of a pCTR.
     """
     ecpm = bids * pctr
-    order = np.argsort(-ecpm, axis=1, kind="stable")
+    order = top_k_columns(ecpm, 2)
     rows = np.arange(len(bids))
     winner, runner_up = order[:, 0], order[:, 1]
     shown = ecpm[rows, winner] >= reserve_ecpm
@@ -52,8 +57,7 @@ def miscalibration_effect(
       price is divided by its inflated pCTR;
     - ``ads_shown``: share of auctions that show an ad.
     """
-    if len(ads) < n_candidates or n_candidates < 2:
-        raise ValueError(f"n_candidates must be in [2, number of ads = {len(ads)}]; got {n_candidates!r}")
+    n_candidates = check_int("n_candidates", n_candidates, 2, len(ads))  # at most every ad
     rng = np.random.default_rng(seed)
     candidates = _distinct_candidates(rng, len(ads), n_auctions, n_candidates)
     bids = ads["bid"].to_numpy()[candidates]

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from mlsd.cases.ad_click.simulate import DEVICES
+from mlsd.cases.ad_click.schema import DEVICES
+from mlsd.validation import check_int
 
 HASHED_FIELDS = ("ad_id", "advertiser_id", "ad_category", "site_id", "device", "hour", "slot", "user_segment", "views_seen")
 CROSSES = (("user_segment", "ad_category"), ("device", "slot"))
@@ -35,8 +36,7 @@ COUNTER_COLUMNS = tuple(sorted({key for keys in HISTORY_KEYS.values() for key in
 
 def hashed_features(impressions: pd.DataFrame, n_buckets: int = 2**18, crosses: bool = True) -> sparse.csr_matrix:
     """A sparse 0/1 matrix, one row per impression, one hashed column per field (and cross)."""
-    if isinstance(n_buckets, bool) or not isinstance(n_buckets, (int, np.integer)) or n_buckets < 2:
-        raise ValueError(f"n_buckets must be an integer >= 2; got {n_buckets!r}")
+    check_int("n_buckets", n_buckets, 2)
     values = _categorical_codes(impressions)
     columns = [_bucket(field_index, values[field], n_buckets) for field_index, field in enumerate(HASHED_FIELDS)]
     if crosses:

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from mlsd.cases.ad_click.features import COUNTER_COLUMNS, as_of_day_rates, context_features, hashed_features
+from mlsd.validation import check_number
 
 
 def _binary_labels(labels, n_rows: int) -> np.ndarray:
@@ -63,8 +64,7 @@ class HashedLogisticRegression:
     """
 
     def __init__(self, n_buckets: int = 2**18, crosses: bool = True, C: float = 0.5, negative_rate: float = 1.0, seed: int = 0):
-        if not 0 < negative_rate <= 1:
-            raise ValueError(f"negative_rate must be in (0, 1]; got {negative_rate!r}")
+        check_number("negative_rate", negative_rate, 0, 1, low_open=True)
         self.n_buckets, self.crosses, self.C = n_buckets, crosses, C
         self.negative_rate, self.seed = negative_rate, seed
 
@@ -132,10 +132,3 @@ def downsample_negatives(labels: np.ndarray, rate: float, seed: int) -> np.ndarr
         return np.ones(len(labels), dtype=bool)
     return (labels == 1) | (np.random.default_rng(seed).random(len(labels)) < rate)
 
-
-def split_by_day(impressions: pd.DataFrame, first_test_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Time-based split: days before ``first_test_day`` train, the rest test (never shuffle time)."""
-    days = impressions["day"]
-    if not days.min() < first_test_day <= days.max():
-        raise ValueError(f"first_test_day must leave both sides non-empty: in ({days.min()}, {days.max()}]; got {first_test_day!r}")
-    return impressions[days < first_test_day], impressions[days >= first_test_day]

@@ -47,11 +47,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlsd.cases.ad_click.schema import COLUMNS, DEVICES, check_table
 from mlsd.simulation import intercept_for_rate, sigmoid
+from mlsd.validation import check_int, check_number
 
 N_SEGMENTS = 12
 N_CATEGORIES = 20
-DEVICES = ("mobile", "desktop", "tablet")
 DEVICE_EFFECT = np.array([0.0, -0.25, 0.1])
 DEVICE_SHARE = np.array([0.6, 0.3, 0.1])
 SHIFTED_DEVICE_SHARE = np.array([0.35, 0.2, 0.45])
@@ -89,14 +90,23 @@ def simulate_market(
 ) -> AdMarket:
     """Draw an :class:`AdMarket` (the module docstring tells the generative story).
 
-    The impressions come sorted by time with columns ``impression_id, time, day, hour, user_id,
-    user_segment, site_id, device, slot, ad_id, advertiser_id, ad_category, ad_age_days,
-    user_ad_views, bid, true_ctr, click, click_delay_hours`` (NaN delay when there is no click).
+    The impressions come sorted by time with the columns of :mod:`.schema`, then ``true_ctr``;
+    they pass :func:`~.schema.check_table`. Sizes are integers >= 1, ``base_ctr`` in ``(0, 1)``,
+    ``new_ad_share`` in ``[0, 1]``, ``drift`` and ``fatigue`` finite and >= 0, ``shift_day``
+    None or an integer >= 0.
     """
-    _check_sizes(n_impressions=n_impressions, n_days=n_days, n_users=n_users, n_ads=n_ads, n_advertisers=n_advertisers, n_sites=n_sites)
-    for name, value in {"new_ad_share": new_ad_share, "drift": drift, "fatigue": fatigue}.items():
-        if not (value >= 0 and np.isfinite(value)) or (name == "new_ad_share" and value > 1):
-            raise ValueError(f"{name} must be {'in [0, 1]' if name == 'new_ad_share' else 'a finite number >= 0'}; got {value!r}")
+    sizes = {
+        "n_impressions": n_impressions, "n_days": n_days, "n_users": n_users, "n_ads": n_ads,
+        "n_advertisers": n_advertisers, "n_sites": n_sites,
+    }
+    for name, value in sizes.items():
+        check_int(name, value, 1)
+    check_number("base_ctr", base_ctr, 0, 1, low_open=True, high_open=True)
+    check_number("new_ad_share", new_ad_share, 0, 1)
+    check_number("drift", drift, 0)
+    check_number("fatigue", fatigue, 0)
+    if shift_day is not None:
+        check_int("shift_day", shift_day, 0)
     rng = np.random.default_rng(seed)
     ads = _draw_ads(rng, n_ads, n_advertisers, n_days, new_ad_share)
     advertiser_quality = rng.normal(0, 0.3, n_advertisers)
@@ -138,21 +148,8 @@ def simulate_market(
     frame["click"] = click.astype(np.int64)
     frame["click_delay_hours"] = np.where(click, delay, np.nan)
     frame.insert(0, "impression_id", np.arange(n_impressions))
-    return AdMarket(frame[_COLUMNS], ads, affinity, intercept)
-
-
-def clicks_within(impressions: pd.DataFrame, window_hours: float) -> np.ndarray:
-    """Label = 1 when the impression was clicked within ``window_hours`` of being shown."""
-    if not window_hours > 0:
-        raise ValueError(f"window_hours must be > 0; got {window_hours!r}")
-    return (impressions["click_delay_hours"].to_numpy() <= window_hours).astype(np.int64)
-
-
-_COLUMNS = [
-    "impression_id", "time", "day", "hour", "user_id", "user_segment", "site_id", "device", "slot",
-    "ad_id", "advertiser_id", "ad_category", "ad_age_days", "user_ad_views", "bid", "true_ctr",
-    "click", "click_delay_hours",
-]
+    impressions = check_table(frame[[*COLUMNS, "true_ctr"]], "simulate_market")
+    return AdMarket(impressions, ads, affinity, intercept)
 
 
 def _stationary_ar1(rng, n_series: int, n_steps: int) -> np.ndarray:
@@ -216,9 +213,3 @@ def _zipf_draw(rng, n_items: int, n_draws: int, exponent: float) -> np.ndarray:
 def _daily_traffic() -> np.ndarray:
     shape = 1 + 0.6 * np.sin(2 * np.pi * (np.arange(24) - 9) / 24)
     return shape / shape.sum()
-
-
-def _check_sizes(**sizes: int) -> None:
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1; got {value!r}")

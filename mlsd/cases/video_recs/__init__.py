@@ -1,13 +1,106 @@
-"""Video recommendations: a two-stage recommender judged by ranking metrics, on simulated or MovieLens data.
+"""Video recommendations: which videos fill a user's home page, judged by ranking metrics.
 
-- :mod:`.schema` — the interactions table every source is mapped onto
-- :mod:`.simulate` — simulated watches with known tastes, popularity, cold start and freshness
-- :mod:`.split` — temporal and per-user random train/test splits
-- :mod:`.candidates` — popular, co-visitation and matrix-factorisation candidate sources
-- :mod:`.ranker` — the gradient-boosted ranker over the merged candidates
+A two-stage recommender — cheap candidate sources, then a gradient-boosted ranker — on a simulated
+platform whose tastes are known, or on a MovieLens file the learner downloaded. The notebooks
+(``notebooks/01_video_recs/``) and the exercise use this façade only::
+
+    from mlsd.cases import video_recs as case
+    data = case.load_data("simulated", seed=7)
+
+The package, one job per module:
+
+- :mod:`.schema` — the interactions table every source is mapped onto, and the label rule
+  (:func:`~.schema.relevant`: engagement >= 0.8)
+- :mod:`.simulate` — the generative story: watches driven by known tastes, popularity, cold start
+  and freshness, and the truth (true affinity, expected engagement)
 - :mod:`.movielens` — the MovieLens rating files, mapped onto the schema
-- :mod:`.data` — choosing the simulator or a MovieLens file from notebook parameters
-- :mod:`.evaluation` — accuracy and beyond-accuracy metrics of a recommender
-- :mod:`.feedback` — the feedback loop, exploration and an A/B test on watch time
+- :mod:`.data` — the sources, :func:`~.data.load_data`, and the temporal and random splits
+- :mod:`.models` — popular, co-visitation and matrix-factorisation candidate sources, and the
+  two-stage recommender with its gradient-boosted ranker
+- :mod:`.evaluation` — the scorecard: accuracy and beyond-accuracy metrics of a recommender, the
+  candidate stage's recall, cold start, the split comparison
+- :mod:`.serving` — the home page's serving funnel and its latency budget
+- :mod:`.tradeoffs` — notebook 4's experiments: the feedback loop, exploration, freshness and an A/B
+  test on watch time
 - :mod:`.design` — the filled design review
+- :mod:`.explore` — the case's explorers for the gallery
 """
+
+from mlsd.cases.contract import CaseInfo
+from mlsd.cases.video_recs.data import (
+    SOURCES,
+    SPLITS,
+    future_leak_share,
+    load_data,
+    split,
+)
+from mlsd.cases.video_recs.design import design_doc
+from mlsd.cases.video_recs.evaluation import (
+    candidate_set_recall,
+    mean_ndcg,
+    metrics_table,
+    ndcg_by_split,
+    recall_by_history,
+    recall_curve,
+    shared_rows,
+)
+from mlsd.cases.video_recs.models import (
+    CoVisitationSource,
+    MatrixFactorizationSource,
+    PopularSource,
+    TwoStageRecommender,
+    default_sources,
+    merged_candidates,
+    recommend,
+    watch_matrix,
+)
+from mlsd.cases.video_recs.movielens import describe_interactions
+from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT, relevant
+from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
+from mlsd.cases.video_recs.simulate import simulate_watches
+from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop
+from mlsd.design import DesignDoc
+from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, RankingExplorer
+from mlsd.metrics import recall_at_k
+
+CASE = CaseInfo(number=1, name="video_recs", title="Video recommendations", sources=SOURCES)
+
+__all__ = [
+    # the case
+    "CASE",
+    "LATENCY_BUDGET_MS",
+    "RELEVANT_ENGAGEMENT",
+    "SOURCES",
+    "SPLITS",
+    "CoVisitationSource",
+    "MatrixFactorizationSource",
+    "PopularSource",
+    "TwoStageRecommender",
+    "ab_test_watch_time",
+    "candidate_set_recall",
+    "default_sources",
+    "describe_interactions",
+    "design_doc",
+    "feedback_loop",
+    "funnel_stages",
+    "future_leak_share",
+    "load_data",
+    "mean_ndcg",
+    "merged_candidates",
+    "metrics_table",
+    "ndcg_by_split",
+    "recall_by_history",
+    "recall_curve",
+    "recommend",
+    "relevant",
+    "shared_rows",
+    "simulate_watches",
+    "split",
+    "watch_matrix",
+    # the kit's pieces its notebooks and exercise use
+    "DesignDoc",
+    "FunnelBudgetExplorer",
+    "FunnelBudgetState",
+    "RankingExplorer",
+    "recall_at_k",
+]

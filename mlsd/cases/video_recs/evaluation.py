@@ -1,5 +1,7 @@
-"""One table of offline metrics for a recommender: accuracy at k and what lies beyond accuracy.
+"""The video case's scorecard: a recommender's offline metrics, at k and beyond accuracy.
 
+Every metric scores ranked lists (:func:`evaluation_lists`): a recommended video is a hit when the
+user went on to watch it in the test period with relevant engagement (:func:`~.schema.relevant`).
 Accuracy (from :mod:`mlsd.metrics.ranking`, conventions there): precision@k, recall@k, hit rate@k,
 MAP@k, NDCG@k, MRR over the users with a relevant test event. Beyond accuracy, over every user's
 top k: catalog coverage (share of the catalog recommended to anyone), novelty (mean self-information
@@ -8,6 +10,8 @@ cosine distance of the videos' vectors — here the matrix-factorisation video f
 the same training data, so simulated and MovieLens data work alike). A video nobody watched in
 training has no learned vector (all zeros) and is left out of the diversity of its list (NaN when no
 list keeps two videos with vectors).
+
+:func:`ndcg_by_split` is notebook 2's comparison of the temporal and random splits.
 """
 
 from __future__ import annotations
@@ -15,9 +19,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.video_recs.candidates import evaluation_lists
-from mlsd.cases.video_recs.schema import relevant
-from mlsd.metrics.ranking import catalog_coverage, intra_list_diversity, novelty
+from mlsd.cases.video_recs.data import SPLITS, VideoData, split
+from mlsd.cases.video_recs.models import (
+    MatrixFactorizationSource,
+    PopularSource,
+    recommend,
+    watch_matrix,
+)
+from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT, relevant
+from mlsd.metrics.ranking import RankedLists, catalog_coverage, intra_list_diversity, novelty
+
+
+def evaluation_lists(
+    recommendations: pd.DataFrame, test: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT
+) -> RankedLists:
+    """The recommendations as ranked lists, a row relevant when the user went on to watch it in
+    ``test`` with engagement >= ``threshold`` (a tiny threshold counts every watch); each user's
+    ``n_relevant`` counts all their relevant test events, found or not. Users with no relevant test
+    event are left out."""
+    liked = test[relevant(test, threshold)]
+    n_liked = liked.groupby("user_id").size()
+    rows = recommendations[recommendations["user_id"].isin(n_liked.index)]
+    hit = _pairs(rows).isin(_pairs(liked))
+    return RankedLists(
+        hit.astype(float),
+        -rows["rank"].to_numpy(),
+        rows["user_id"].to_numpy(),
+        n_relevant=rows["user_id"].map(n_liked).to_numpy(),
+    )
+
+
+def mean_ndcg(
+    recommendations: pd.DataFrame,
+    test: pd.DataFrame,
+    k: int = 10,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> float:
+    """Mean NDCG@k of each user's top ``k`` over the users with a relevant test event (at
+    ``threshold``, as in :func:`evaluation_lists`)."""
+    top = recommendations[recommendations["rank"] <= k]
+    return float(np.nanmean(evaluation_lists(top, test, threshold).ndcg_at(k)))
 
 
 def recommender_metrics(recommendations: pd.DataFrame, test: pd.DataFrame, train: pd.DataFrame, n_videos: int, video_vectors: np.ndarray, k: int = 10) -> dict[str, float]:
@@ -52,6 +93,26 @@ def metrics_table(recommendations_by_model: dict[str, pd.DataFrame], test: pd.Da
     """One :func:`recommender_metrics` row per model."""
     rows = {name: recommender_metrics(recs, test, train, n_videos, video_vectors, k) for name, recs in recommendations_by_model.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def ndcg_by_split(data: VideoData, k: int = 10, seed: int = 0) -> pd.DataFrame:
+    """NDCG@k of the most-popular list and of matrix factorisation, each trained and scored on every
+    split of :data:`~.data.SPLITS` (random drawn with ``seed``): one row per model, one column per
+    split. The random split lets both train on the future, which flatters them."""
+    columns = {}
+    for kind in SPLITS:
+        held_out = split(data, kind, seed=seed)
+        train, test = held_out.train, held_out.test
+        watched = watch_matrix(train, data.n_users, data.n_videos)
+        users = np.unique(test["user_id"])
+        mf = MatrixFactorizationSource(seed=seed).fit(watched)
+        recommendations = {
+            "popular": recommend(PopularSource().fit(watched), watched, users, k),
+            "matrix factorisation": recommend(mf, watched, users, k),
+        }
+        table = metrics_table(recommendations, test, train, data.n_videos, mf.video_factors_, k)
+        columns[kind] = table[f"ndcg@{k}"]
+    return pd.DataFrame(columns)
 
 
 def recall_curve(recommendations: pd.DataFrame, test: pd.DataFrame, cutoffs) -> pd.Series:
@@ -103,3 +164,7 @@ def candidate_set_recall(candidates: pd.DataFrame, test: pd.DataFrame) -> float:
     watches that are among their candidates, whatever the set's size (users with none left out)."""
     unordered = candidates[["user_id", "video_id"]].assign(rank=1)
     return float(np.nanmean(evaluation_lists(unordered, test).recall_at(max(1, unordered.groupby("user_id").size().max()))))
+
+
+def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(frame[["user_id", "video_id"]])

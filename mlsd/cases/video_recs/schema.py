@@ -11,7 +11,8 @@ one row per (user, video) event, so every notebook cell works on either source:
 
 Rows are sorted by ``time`` (ties keep their source order). Source-specific extra columns may
 follow (``watch_seconds`` in the simulator, ``rating`` for MovieLens). Whether an event counts as
-*relevant* for ranking metrics is a separate, documented choice: :func:`relevant`.
+*relevant* for ranking metrics is a separate, documented choice: :func:`relevant`, the case's
+label rule.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.validation import check_number
+
 COLUMNS = ("user_id", "video_id", "time", "engagement")
+SIZE_COLUMNS = {"users": "user_id", "items": "video_id"}
+"""The columns whose distinct values a loaded table's sizes count."""
+LABEL_RULE = "relevant"
+"""The function of this module that turns a row into the label ranking metrics score."""
 RELEVANT_ENGAGEMENT = 0.8
 
 
@@ -29,13 +36,13 @@ def relevant(interactions: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT)
     At the default 0.8 that is a MovieLens rating of 4 or 5 out of 5 — a convention common in
     published MovieLens top-k tables — or watching at least 80% of a simulated video.
     """
-    if not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be in (0, 1]; got {threshold!r}")
+    check_number("threshold", threshold, 0, 1, low_open=True)
     return interactions["engagement"].to_numpy() >= threshold
 
 
-def check_interactions(interactions: pd.DataFrame, source: str = "interactions") -> pd.DataFrame:
-    """Return ``interactions`` unchanged if it follows the schema; else raise ValueError naming ``source``."""
+def check_table(interactions: pd.DataFrame, source: str = "interactions") -> pd.DataFrame:
+    """Return ``interactions`` unchanged if it follows the schema, else raise one ValueError that
+    names ``source`` and the first rule broken."""
     missing = [column for column in COLUMNS if column not in interactions.columns]
     if missing:
         raise ValueError(f"{source}: missing columns {missing}; the schema is {list(COLUMNS)}")

@@ -52,8 +52,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.video_recs.schema import check_interactions
+from mlsd.cases.video_recs.schema import check_table
 from mlsd.simulation import intercept_for_rate, sigmoid
+from mlsd.validation import check_int, check_number
 
 TASTE_SCALE = 10.0
 TASTE_CONCENTRATION = 0.2
@@ -156,7 +157,7 @@ def simulate_watches(
     n_users, n_videos : int
         Catalogue sizes, >= 1.
     n_events : int
-        Number of watches, in ``[1, n_users * n_videos)``: each pair is watched at most once.
+        Number of watches, in ``[1, n_users * n_videos - 1]``: each pair is watched at most once.
     n_days : int
         Length of the window, >= 1; times lie in ``[0, n_days)``.
     n_genres : int
@@ -172,7 +173,7 @@ def simulate_watches(
     Returns
     -------
     VideoWorld
-        ``interactions`` pass :func:`~mlsd.cases.video_recs.schema.check_interactions`.
+        ``interactions`` pass :func:`~mlsd.cases.video_recs.schema.check_table`.
     """
     _check_arguments(n_users, n_videos, n_events, n_days, n_genres, new_user_share, new_video_share, popularity_exponent)
     rng = np.random.default_rng(seed)
@@ -194,7 +195,7 @@ def simulate_watches(
             "watch_seconds": engagement * videos["length_seconds"].to_numpy()[video],
         }
     )
-    return VideoWorld(check_interactions(interactions, "simulate_watches"), videos, users, taste, genres, intercept)
+    return VideoWorld(check_table(interactions, "simulate_watches"), videos, users, taste, genres, intercept)
 
 
 def _draw_users(rng, n_users: int, n_days: int, n_genres: int, new_user_share: float) -> tuple[pd.DataFrame, np.ndarray]:
@@ -281,23 +282,13 @@ def _smallest(values: np.ndarray, count: int) -> np.ndarray:
     return np.argpartition(values, count - 1)[:count]
 
 
-def _check_arguments(n_users, n_videos, n_events, n_days, n_genres, new_user_share, new_video_share, popularity_exponent) -> None:
-    for name, value in {"n_users": n_users, "n_videos": n_videos, "n_days": n_days, "n_genres": n_genres}.items():
-        if not _is_integer(value) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
-    n_pairs = n_users * n_videos
-    if not _is_integer(n_events) or not 1 <= n_events < n_pairs:
-        raise ValueError(f"n_events must be an integer in [1, n_users * n_videos) = [1, {n_pairs}); got {n_events!r}")
-    for name, value in {"new_user_share": new_user_share, "new_video_share": new_video_share}.items():
-        if not _is_number(value) or not 0 <= value <= 1:
-            raise ValueError(f"{name} must be in [0, 1]; got {value!r}")
-    if not _is_number(popularity_exponent) or not 0 <= popularity_exponent <= MAX_POPULARITY_EXPONENT:
-        raise ValueError(f"popularity_exponent must be in [0, {MAX_POPULARITY_EXPONENT}]; got {popularity_exponent!r}")
-
-
-def _is_integer(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+def _check_arguments(
+    n_users, n_videos, n_events, n_days, n_genres, new_user_share, new_video_share, popularity_exponent
+) -> None:
+    sizes = {"n_users": n_users, "n_videos": n_videos, "n_days": n_days, "n_genres": n_genres}
+    for name, value in sizes.items():
+        check_int(name, value, 1)
+    check_int("n_events", n_events, 1, n_users * n_videos - 1)
+    check_number("new_user_share", new_user_share, 0, 1)
+    check_number("new_video_share", new_video_share, 0, 1)
+    check_number("popularity_exponent", popularity_exponent, 0, MAX_POPULARITY_EXPONENT)

@@ -1,4 +1,4 @@
-"""Tests for mlsd.cases.ad_click.experiments: what the simulator's truth guarantees, determinism,
+"""Tests for mlsd.cases.ad_click.tradeoffs: what the simulator's truth guarantees, determinism,
 table shapes, and argument checks."""
 
 import math
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from mlsd.cases.ad_click.experiments import (
+from mlsd.cases.ad_click.tradeoffs import (
     DOWNSAMPLING_RATES,
     downsampled_predictions,
     downsampling_tradeoff,
@@ -248,24 +248,24 @@ def bad_calls(market):
         (lambda: freshness_decay(market, 7, "model"), "make_model must be a zero-argument callable"),
         (lambda: freshness_decay(market, 7, SmoothedCTRBaseline, fresh_window_days=0), "fresh_window_days"),
         (lambda: retraining_cadence(market, 7.5, SmoothedCTRBaseline), "first_eval_day"),
-        (lambda: retraining_cadence(market, 7, SmoothedCTRBaseline, cadences=(1, 1)), "cadences must be distinct integers >= 1"),
+        (lambda: retraining_cadence(market, 7, SmoothedCTRBaseline, cadences=(1, 1)), "cadences must be distinct values, each an integer >= 1, at least one; got \\(1, 1\\)"),
         (lambda: retraining_cadence(market, 7, SmoothedCTRBaseline, cadences=(0,)), "cadences"),
         (lambda: retraining_cadence(market, 7, SmoothedCTRBaseline, cadences=()), "cadences"),
         (lambda: retraining_cadence(market, 7, SmoothedCTRBaseline, train_window_days=True), "train_window_days"),
-        (lambda: label_window_tradeoff(market, 13, windows_hours=(0,)), r"windows_hours must be distinct numbers in \(0, 168\)"),
+        (lambda: label_window_tradeoff(market, 13, windows_hours=(0,)), r"windows_hours must be distinct values, each a number in \(0, 168\), at least one"),
         (lambda: label_window_tradeoff(market, 13, windows_hours=(168,)), "windows_hours"),
-        (lambda: label_window_tradeoff(market, 2, windows_hours=(72,)), r"numbers in \(0, 48\)"),
+        (lambda: label_window_tradeoff(market, 2, windows_hours=(72,)), r"each a number in \(0, 48\)"),
         (lambda: label_window_tradeoff(market, 20), "decision_day"),
-        (lambda: downsampling_tradeoff(market, 10, rates=(0.5, 0)), r"rates must be distinct numbers in \(0, 1\]"),
+        (lambda: downsampling_tradeoff(market, 10, rates=(0.5, 0)), r"rates must be distinct values, each a number in \(0, 1\], at least one"),
         (lambda: downsampling_tradeoff(market, 10, rates=(1.5,)), "rates"),
         (lambda: downsampled_predictions(market, 0), "first_test_day"),
         (lambda: downsampled_predictions(market, 10, seed=-1), "seed"),
         (lambda: exploration_simulation(n_rounds=0), "n_rounds must be an integer >= 1; got 0"),
-        (lambda: exploration_simulation(epsilons=(0.1, 1.2)), r"epsilons must be distinct numbers in \[0, 1\]"),
+        (lambda: exploration_simulation(epsilons=(0.1, 1.2)), r"epsilons must be distinct values, each a number in \[0, 1\], at least one"),
         (lambda: exploration_simulation(n_initial_ads=0), "n_initial_ads"),
         (lambda: exploration_simulation(new_ads_per_1000_rounds=-1), "new_ads_per_1000_rounds"),
         (lambda: exploration_simulation(prior_strength=0), "prior_strength must be a finite number > 0"),
-        (lambda: exploration_simulation(mean_ad_lifetime_rounds=float("nan")), "mean_ad_lifetime_rounds"),
+        (lambda: exploration_simulation(mean_ad_lifetime_rounds=float("nan")), r"mean_ad_lifetime_rounds must be a number > 0 \(inf allowed\); got nan"),
         (lambda: exploration_simulation(eligible_share=1.5), "eligible_share"),
     ]
 

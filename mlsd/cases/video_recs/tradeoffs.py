@@ -1,4 +1,6 @@
-"""What happens after launch: the feedback loop, exploration, and an A/B test on watch time.
+"""Notebook 4's experiments: the feedback loop, exploration, freshness, an A/B test on watch time.
+
+The cold-start comparison of notebook 4 is a scorecard, :func:`~.evaluation.recall_by_history`.
 
 Feedback loop
     A recommender trained on logged watches decides what is shown; users can only watch what is
@@ -23,8 +25,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.video_recs.candidates import recommend, watch_matrix
+from mlsd.cases.video_recs.models import recommend, watch_matrix
 from mlsd.experiments import Comparison, difference_in_means
+from mlsd.validation import check_int, check_number
 
 
 def feedback_loop(world, make_source: Callable[[], object], start_day: float, rounds: int = 6, slate_size: int = 10, epsilon: float = 0.0, fresh_slots: int = 0, seed: int = 0) -> pd.DataFrame:
@@ -37,12 +40,9 @@ def feedback_loop(world, make_source: Callable[[], object], start_day: float, ro
     started), ``mean_engagement_shown`` (mean true expected engagement of the shown videos: what
     users were offered) and ``watches`` (logged this round).
     """
-    if not 0 <= epsilon <= 1:
-        raise ValueError(f"epsilon must be in [0, 1]; got {epsilon!r}")
-    if rounds < 1 or slate_size < 1:
-        raise ValueError(f"rounds and slate_size must be >= 1; got {rounds!r} and {slate_size!r}")
-    if not 0 <= fresh_slots <= slate_size:
-        raise ValueError(f"fresh_slots must be in [0, slate_size = {slate_size}]; got {fresh_slots!r}")
+    epsilon = check_number("epsilon", epsilon, 0, 1)
+    rounds, slate_size = check_int("rounds", rounds, 1), check_int("slate_size", slate_size, 1)
+    fresh_slots = check_int("fresh_slots", fresh_slots, 0, slate_size)
     rng = np.random.default_rng(seed)
     n_users, n_videos = len(world.users), len(world.videos)
     logged = world.interactions[world.interactions["time"] < start_day][["user_id", "video_id", "time", "engagement"]]

@@ -1,12 +1,13 @@
-"""The feedback loop and the A/B test, against what the simulator's truth implies."""
+"""Notebook 4's experiments — the feedback loop and the A/B test — against what the simulator's truth
+implies."""
 
 import numpy as np
 import pytest
 
-from mlsd.cases.video_recs.candidates import MatrixFactorizationSource, PopularSource, recommend, watch_matrix
-from mlsd.cases.video_recs.feedback import ab_test_watch_time, feedback_loop
+from mlsd.cases.video_recs.data import temporal_split
+from mlsd.cases.video_recs.models import MatrixFactorizationSource, PopularSource, recommend, watch_matrix
 from mlsd.cases.video_recs.simulate import simulate_watches
-from mlsd.cases.video_recs.split import temporal_split
+from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_a_fresh_slot_shows_videos_uploaded_after_launch_that_popularity_never_s
     fresh = feedback_loop(world, PopularSource, start_day=30, rounds=3, fresh_slots=1)
     assert (greedy["new_video_share"] == 0).all()
     assert fresh["new_video_share"].iloc[-1] > 0
-    with pytest.raises(ValueError, match="fresh_slots must be in"):
+    with pytest.raises(ValueError, match=r"fresh_slots must be an integer in \[0, 10\]; got 11"):
         feedback_loop(world, PopularSource, start_day=30, fresh_slots=11)
 
 
@@ -51,5 +52,9 @@ def test_an_ab_test_finds_that_taste_beats_popularity_on_watch_time(world):
 
 
 def test_arguments_are_validated(world):
-    with pytest.raises(ValueError, match="epsilon must be in \\[0, 1\\]"):
+    with pytest.raises(ValueError, match=r"epsilon must be a number in \[0, 1\]; got 1.5"):
         feedback_loop(world, PopularSource, start_day=30, epsilon=1.5)
+    with pytest.raises(ValueError, match="rounds must be an integer >= 1; got 0"):
+        feedback_loop(world, PopularSource, start_day=30, rounds=0)
+    with pytest.raises(ValueError, match="slate_size must be an integer >= 1; got 0"):
+        feedback_loop(world, PopularSource, start_day=30, slate_size=0)

@@ -1,4 +1,9 @@
-"""Experiments of the ad-click case study: each turns one design knob and returns a table.
+"""The ad-click experiments: each turns one design knob and returns a table.
+
+Notebook 4 runs :func:`retraining_cadence`, :func:`label_window_tradeoff`,
+:func:`downsampling_tradeoff` and :func:`exploration_simulation`; notebook 3 shows staleness with
+:func:`freshness_decay`, and notebook 2 (and the gallery) the raw predictions of
+:func:`downsampled_predictions`. They live together because each is a tradeoff of the same system.
 
 Every function is pure and deterministic: the same market (or seed) and arguments give the same
 DataFrame, byte for byte, one row per setting. Costs are counted, never timed: number of trainings
@@ -24,9 +29,23 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mlsd.cases.ad_click.models import HashedLogisticRegression, SmoothedCTRBaseline, downsample_negatives, split_by_day
-from mlsd.cases.ad_click.simulate import AdMarket, clicks_within
+from mlsd.cases.ad_click.data import split_by_day
+from mlsd.cases.ad_click.models import (
+    HashedLogisticRegression,
+    SmoothedCTRBaseline,
+    downsample_negatives,
+)
+from mlsd.cases.ad_click.schema import clicks_within
+from mlsd.cases.ad_click.simulate import AdMarket
 from mlsd.metrics import calibration_ratio, normalized_entropy, roc_auc, undo_downsampling
+from mlsd.validation import (
+    check_callable,
+    check_distinct_ints,
+    check_distinct_numbers,
+    check_int,
+    check_number,
+    is_number,
+)
 
 HOURS_PER_DAY = 24
 DOWNSAMPLING_RATES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02)
@@ -37,6 +56,8 @@ YOUNG_AD_IMPRESSIONS = 100
 INCUMBENT_HISTORY_IMPRESSIONS = 1_000
 
 ModelFactory = Callable[[], object]
+FACTORY = "a zero-argument callable returning an unfitted model"
+"""What ``make_model`` must be, in the message when it is not."""
 
 
 def freshness_decay(market: AdMarket, train_until_day: int, make_model: ModelFactory, fresh_window_days: int = 7) -> pd.DataFrame:
@@ -72,9 +93,9 @@ def freshness_decay(market: AdMarket, train_until_day: int, make_model: ModelFac
     """
     impressions = _check_market(market)
     last_day = _last_day(impressions)
-    train_until_day = _check_int("train_until_day", train_until_day, 1, last_day)
-    _check_factory(make_model)
-    fresh_window_days = _check_int("fresh_window_days", fresh_window_days, 1)
+    train_until_day = check_int("train_until_day", train_until_day, 1, last_day)
+    check_callable("make_model", make_model, FACTORY)
+    fresh_window_days = check_int("fresh_window_days", fresh_window_days, 1)
     days = impressions["day"].to_numpy()
     fitted = _WindowFits(impressions, days, make_model)
     stale = fitted.model(0, train_until_day)
@@ -136,10 +157,10 @@ def retraining_cadence(
     """
     impressions = _check_market(market)
     last_day = _last_day(impressions)
-    first_eval_day = _check_int("first_eval_day", first_eval_day, 1, last_day)
-    _check_factory(make_model)
-    cadences = _check_distinct_ints("cadences", cadences)
-    train_window_days = _check_int("train_window_days", train_window_days, 1)
+    first_eval_day = check_int("first_eval_day", first_eval_day, 1, last_day)
+    check_callable("make_model", make_model, FACTORY)
+    cadences = check_distinct_ints("cadences", cadences, 1)
+    train_window_days = check_int("train_window_days", train_window_days, 1)
     fitted = _WindowFits(impressions, impressions["day"].to_numpy(), make_model)
     eval_days = np.arange(first_eval_day, last_day + 1)
 
@@ -174,7 +195,7 @@ def label_window_tradeoff(
     At the start of ``decision_day`` (time ``T = decision_day`` in days) a model is trained to
     serve that day. With a label window of ``W`` hours only impressions shown at least ``W`` hours
     before ``T`` have a settled label, "clicked within ``W`` hours"
-    (:func:`~mlsd.cases.ad_click.simulate.clicks_within`). Fitted: one model per window, on the
+    (:func:`~mlsd.cases.ad_click.schema.clicks_within`). Fitted: one model per window, on the
     impressions with ``time`` in ``[T - train_window_days, T - W / 24)``. Evaluated on the
     impressions of ``decision_day`` against eventual clicks (``click``).
 
@@ -203,11 +224,13 @@ def label_window_tradeoff(
         on ``decision_day``.
     """
     impressions = _check_market(market)
-    decision_day = _check_int("decision_day", decision_day, 1, _last_day(impressions))
-    train_window_days = _check_int("train_window_days", train_window_days, 1)
+    decision_day = check_int("decision_day", decision_day, 1, _last_day(impressions))
+    train_window_days = check_int("train_window_days", train_window_days, 1)
     longest = HOURS_PER_DAY * min(train_window_days, decision_day)
-    windows_hours = _check_distinct_numbers("windows_hours", windows_hours, lambda hours: 0 < hours < longest, f"numbers in (0, {longest})")
-    _check_factory(make_model)
+    windows_hours = check_distinct_numbers(
+        "windows_hours", windows_hours, 0, longest, low_open=True, high_open=True
+    )
+    check_callable("make_model", make_model, FACTORY)
     time = impressions["time"].to_numpy()
     served = impressions[impressions["day"].to_numpy() == decision_day]
     served_clicks = served["click"].to_numpy()
@@ -258,8 +281,8 @@ def downsampled_predictions(
         ``{rate: raw predicted probabilities on the test days}``, in the order of ``rates``.
     """
     train, test = _downsampling_split(market, first_test_day)
-    rates = _check_distinct_numbers("rates", rates, lambda rate: 0 < rate <= 1, "numbers in (0, 1]")
-    seed = _check_int("seed", seed, 0)
+    rates = check_distinct_numbers("rates", rates, 0, 1, low_open=True)
+    seed = check_int("seed", seed, 0)
     labels = train["click"].to_numpy()
     raw = {rate: HashedLogisticRegression(negative_rate=rate, seed=seed).fit(train, labels).predict(test) for rate in rates}
     return test["click"].to_numpy(), raw
@@ -371,18 +394,14 @@ def exploration_simulation(
         candidate); ``good_new_ads_found`` (share of new ads with ``ctr`` above the 75th percentile
         of Beta(2, 98), about 0.027, that reach 100 impressions; NaN when there is none).
     """
-    n_rounds = _check_int("n_rounds", n_rounds, 1)
-    epsilons = _check_distinct_numbers("epsilons", epsilons, lambda epsilon: 0 <= epsilon <= 1, "numbers in [0, 1]")
-    n_initial_ads = _check_int("n_initial_ads", n_initial_ads, 1)
-    new_ads_per_1000_rounds = _check_number(
-        "new_ads_per_1000_rounds", new_ads_per_1000_rounds, lambda rate: 0 <= rate < np.inf, "a finite number >= 0"
-    )
-    prior_strength = _check_number("prior_strength", prior_strength, lambda strength: 0 < strength < np.inf, "a finite number > 0")
-    mean_ad_lifetime_rounds = _check_number(
-        "mean_ad_lifetime_rounds", mean_ad_lifetime_rounds, lambda rounds: rounds > 0, "a number > 0 (inf allowed)"
-    )
-    eligible_share = _check_number("eligible_share", eligible_share, lambda share: 0 < share <= 1, "a number in (0, 1]")
-    seed = _check_int("seed", seed, 0)
+    n_rounds = check_int("n_rounds", n_rounds, 1)
+    epsilons = check_distinct_numbers("epsilons", epsilons, 0, 1)
+    n_initial_ads = check_int("n_initial_ads", n_initial_ads, 1)
+    new_ads_per_1000_rounds = check_number("new_ads_per_1000_rounds", new_ads_per_1000_rounds, 0)
+    prior_strength = check_number("prior_strength", prior_strength, 0, low_open=True)
+    mean_ad_lifetime_rounds = _check_lifetime(mean_ad_lifetime_rounds)
+    eligible_share = check_number("eligible_share", eligible_share, 0, 1, low_open=True)
+    seed = check_int("seed", seed, 0)
     rng = np.random.default_rng(seed)
     ads = _draw_bandit_ads(rng, n_rounds, n_initial_ads, new_ads_per_1000_rounds, mean_ad_lifetime_rounds)
     shown, impressions, oracle_revenue = _run_auctions(ads, np.array(epsilons), n_rounds, prior_strength, eligible_share, rng)
@@ -429,7 +448,7 @@ class _WindowFits:
 
 def _downsampling_split(market: AdMarket, first_test_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     impressions = _check_market(market)
-    first_test_day = _check_int("first_test_day", first_test_day, 1, _last_day(impressions))
+    first_test_day = check_int("first_test_day", first_test_day, 1, _last_day(impressions))
     return split_by_day(impressions, first_test_day)
 
 
@@ -492,36 +511,10 @@ def _last_day(impressions: pd.DataFrame) -> int:
     return int(impressions["day"].max())
 
 
-def _check_factory(make_model) -> None:
-    if not callable(make_model):
-        raise ValueError(f"make_model must be a zero-argument callable returning an unfitted model; got {make_model!r}")
-
-
-def _check_int(name: str, value, low: int, high: int | None = None) -> int:
-    allowed = f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}"
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return int(value)
-
-
-def _check_number(name: str, value, contains: Callable[[float], bool], allowed: str) -> float:
-    numeric = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
-    if not numeric or not contains(float(value)):
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return float(value)
-
-
-def _check_distinct_ints(name: str, values) -> tuple[int, ...]:
-    values = tuple(values)
-    valid = all(not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 1 for value in values)
-    if not values or not valid or len(set(values)) != len(values):
-        raise ValueError(f"{name} must be distinct integers >= 1, at least one; got {values!r}")
-    return tuple(int(value) for value in values)
-
-
-def _check_distinct_numbers(name: str, values, contains: Callable[[float], bool], allowed: str) -> tuple[float, ...]:
-    values = tuple(values)
-    numeric = all(not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating)) for value in values)
-    if not values or not numeric or not all(contains(value) for value in values) or len(set(values)) != len(values):
-        raise ValueError(f"{name} must be distinct {allowed}, at least one; got {values!r}")
-    return values
+def _check_lifetime(mean_ad_lifetime_rounds) -> float:
+    """A number > 0, infinity included: an infinite mean lifetime keeps every ad."""
+    lifetime = mean_ad_lifetime_rounds
+    if not is_number(lifetime) or not lifetime > 0:  # NaN fails the comparison
+        allowed = "a number > 0 (inf allowed)"
+        raise ValueError(f"mean_ad_lifetime_rounds must be {allowed}; got {lifetime!r}")
+    return float(lifetime)

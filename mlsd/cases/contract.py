@@ -1,0 +1,152 @@
+"""The types every case study shares: its registry entry, its loaded data, its split, its explorers.
+
+The contract itself — which modules a case package holds and what each exposes — is stated in
+:mod:`mlsd.cases`; :data:`REQUIRED_MODULES` is its checkable part, read by the contract test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mlsd.records import record
+
+SIMULATED = "simulated"
+"""The source every case has: its simulator, the only source that knows the truth."""
+
+STAGES = ("1_problem_framing", "2_metrics", "3_architecture", "4_tradeoffs")
+"""The four staged notebooks of a case, in the order a learner reads them."""
+
+REQUIRED_MODULES: dict[str, tuple[str, ...]] = {
+    "__init__": ("CASE", "__all__"),
+    "schema": ("COLUMNS", "SIZE_COLUMNS", "LABEL_RULE", "check_table"),
+    "simulate": (),
+    "data": ("SOURCES", "load_data", "split"),
+    "models": (),
+    "evaluation": (),
+    "serving": ("LATENCY_BUDGET_MS", "funnel_stages"),
+    "tradeoffs": (),
+    "design": ("design_doc",),
+    "explore": ("gallery_tabs",),
+}
+"""Each module of a case package with the names it must define; :mod:`mlsd.cases` says its job."""
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A case study's entry in :data:`mlsd.cases.CASES`.
+
+    Attributes
+    ----------
+    number : int
+        Its place in the curriculum, 1 … 99; the folders are named ``NN_name``.
+    name : str
+        The package name under ``mlsd/cases/`` and the short name ``mlsd run`` accepts.
+    title : str
+        What the case is called in prose, e.g. "Video recommendations".
+    sources : tuple of str
+        The case's ``data.SOURCES``: ``"simulated"`` first, then one name per real dataset.
+    """
+
+    number: int
+    name: str
+    title: str
+    sources: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        """``NN_name``, the name of the case's notebook folder and exercise."""
+        return f"{self.number:02d}_{self.name}"
+
+    @property
+    def notebooks(self) -> Path:
+        """The folder of the four staged notebooks, relative to the kit's root."""
+        return Path("notebooks") / self.folder
+
+    @property
+    def exercise(self) -> Path:
+        """The exercise notebook, relative to the kit's root."""
+        return Path("exercises") / f"{self.folder}.ipynb"
+
+    @property
+    def package(self) -> str:
+        """The import name of the case's façade, e.g. ``mlsd.cases.video_recs``."""
+        return f"mlsd.cases.{self.name}"
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """What ``data.load_data`` returns: the table in the case's schema and what was really loaded.
+
+    Attributes
+    ----------
+    source : str
+        One of the case's ``SOURCES``.
+    table : pandas.DataFrame
+        The one table of the case, passing its ``schema.check_table``.
+    sizes : dict of str to int or float
+        Measured on ``table`` (see :func:`table_sizes`): ``rows``, the distinct values of each of
+        the schema's ``SIZE_COLUMNS`` (``users``, ``items``) and ``days``, the time span.
+    world : object or None
+        The simulator's world, with its truth, when ``source`` is ``"simulated"``; else None.
+    """
+
+    source: str
+    table: pd.DataFrame
+    sizes: dict[str, int | float]
+    world: object | None
+
+    def record(self) -> None:
+        """Record ``data_source`` and ``data_<size>`` for every size, so a run says what it used."""
+        record("data_source", self.source)
+        for name, value in self.sizes.items():
+            record(f"data_{name}", value)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Training and test rows of a case's table, and the rule that separated them, in one line."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    rule: str
+
+
+@dataclass(frozen=True)
+class ExplorerTab:
+    """One tab of the explorer gallery, as a case's ``explore.gallery_tabs`` returns it.
+
+    Attributes
+    ----------
+    title : str
+        The tab's title.
+    what_to_try : str
+        One line above the explorer: what it shows and which control to move.
+    explorer : object
+        The explorer view: its ``widget`` is what the tab shows, its ``state`` holds the numbers.
+    start : dict of str to int or float
+        The numbers the explorer shows before any control moves, by record name.
+    """
+
+    title: str
+    what_to_try: str
+    explorer: object
+    start: dict[str, int | float]
+
+    def record(self) -> None:
+        """Record every starting number under its name."""
+        for name, value in self.start.items():
+            record(name, value)
+
+
+def table_sizes(table: pd.DataFrame, size_columns: dict[str, str]) -> dict[str, int | float]:
+    """``rows``; for each ``size: column`` of ``size_columns`` the column's distinct values;
+    ``days``, the last minus the first ``time`` (0.0 for an empty table)."""
+    sizes: dict[str, int | float] = {"rows": len(table)}
+    sizes.update({size: int(table[column].nunique()) for size, column in size_columns.items()})
+    time = table["time"].to_numpy(dtype=float)
+    sizes["days"] = float(np.max(time) - np.min(time)) if len(time) else 0.0
+    return sizes

@@ -1,0 +1,73 @@
+"""The video case's explorers for the gallery, on a small simulated platform.
+
+- **Ranking metrics**: the most-popular list against matrix factorisation, top :data:`RANKING_K`,
+  on :data:`N_USERS` users and :data:`N_VIDEOS` videos with ``n_events`` watches, temporal split
+  (:class:`mlsd.explore.RankingExplorer`).
+- **Latency budget**: the home page's serving funnel (:func:`~.serving.funnel_stages`) against
+  :data:`~.serving.LATENCY_BUDGET_MS` (:class:`mlsd.explore.FunnelBudgetExplorer`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlsd.cases.contract import SIMULATED, ExplorerTab
+from mlsd.cases.video_recs.data import load_data, split
+from mlsd.cases.video_recs.evaluation import shared_rows
+from mlsd.cases.video_recs.models import (
+    MatrixFactorizationSource,
+    PopularSource,
+    recommend,
+    watch_matrix,
+)
+from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
+from mlsd.explore import FunnelBudgetExplorer, RankingExplorer
+from mlsd.validation import check_int
+
+RANKING_K = 10
+N_USERS, N_VIDEOS = 500, 1_000
+
+
+def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
+    """The ranking-metric and latency-budget tabs (see the module docstring)."""
+    seed = check_int("seed", seed, 0)
+    ranking = RankingExplorer(**ranking_rows(seed, n_events), k=RANKING_K)
+    means = ranking.state.snapshot()
+    funnel = FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed)
+    budget = funnel.state.snapshot()
+    return [
+        ExplorerTab(
+            "Ranking metrics",
+            "Video recommendations: the most-popular list against matrix factorisation. Change k "
+            "(how many items a screen shows) and the metric; below, edit a short list by hand to "
+            "see how each metric rewards moving one hit up or down.",
+            ranking,
+            {
+                f"{result.name.replace(' ', '_')}_{means.metric}@{means.k}": result.mean
+                for result in means.recommenders
+            },
+        ),
+        ExplorerTab(
+            "Latency budget",
+            "A request passes through the stages of a serving funnel. Choose how many items each "
+            "stage handles and see whether the 99th-percentile latency still meets the budget.",
+            funnel,
+            {"funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget},
+        ),
+    ]
+
+
+def ranking_rows(seed: int, n_events: int) -> dict:
+    """The ranking explorer's inputs: most-popular and matrix-factorisation top ``RANKING_K`` lists
+    of the test users, as :func:`~.evaluation.shared_rows` lays them out."""
+    data = load_data(SIMULATED, seed=seed, n_users=N_USERS, n_videos=N_VIDEOS, n_events=n_events)
+    held_out = split(data, "temporal")
+    watched = watch_matrix(held_out.train, N_USERS, N_VIDEOS)
+    users = np.unique(held_out.test["user_id"])
+    recommendations = {
+        "popular": recommend(PopularSource().fit(watched), watched, users, RANKING_K),
+        "matrix factorisation": recommend(
+            MatrixFactorizationSource(seed=seed).fit(watched), watched, users, RANKING_K
+        ),
+    }
+    return shared_rows(recommendations, held_out.test, RANKING_K)

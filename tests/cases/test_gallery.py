@@ -1,0 +1,97 @@
+"""The explorer gallery: every case's explorers then the A/B planner, each in its own tab, and the
+numbers its notebook records."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import precision_score, recall_score
+
+from mlsd.cases import CASES, gallery
+from mlsd.cases.ad_click import explore as ad_click_explore
+from mlsd.explore import (
+    ABPlanner,
+    CalibrationExplorer,
+    FunnelBudgetExplorer,
+    RankingExplorer,
+    ThresholdExplorer,
+)
+from mlsd.records import read_records
+from mlsd.runs.catalog import default_root, load
+
+ROOT = default_root()
+NOTEBOOK = ROOT / "notebooks" / "explorers.ipynb"
+TITLES = ["Ranking metrics", "Latency budget", "Threshold", "Calibration", "A/B test planner"]
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    return {name: p.default for name, p in load(NOTEBOOK, ROOT).parameters.items()}
+
+
+@pytest.fixture(scope="module")
+def tabs():
+    return gallery.gallery_tabs(seed=3, n_impressions=20_000, n_events=10_000)
+
+
+def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs):
+    assert [case.name for case in CASES] == ["video_recs", "ad_click"]
+    kinds = [
+        RankingExplorer, FunnelBudgetExplorer, ThresholdExplorer, CalibrationExplorer, ABPlanner,
+    ]
+    assert [type(tab.explorer) for tab in tabs] == kinds
+    layout = gallery.gallery(tabs)
+    assert list(layout.titles) == [tab.title for tab in tabs] == TITLES
+    for page, tab in zip(layout.children, tabs):
+        introduction, shown = page.children
+        assert introduction.value.startswith("<p") and shown is tab.explorer.widget
+        assert tab.what_to_try and tab.what_to_try[:20] in introduction.value
+
+
+def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
+    ranking, funnel, threshold, _, planner = tabs
+    metrics = ranking.explorer.state.snapshot()
+    assert ranking.start == {
+        f"{result.name.replace(' ', '_')}_ndcg@10": result.mean for result in metrics.recommenders
+    }
+    budget = funnel.explorer.state.snapshot()
+    assert funnel.start == {
+        "funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget
+    }
+    assert threshold.start["threshold_start"] == threshold.explorer.state.snapshot().threshold
+    assert planner.start["ab_measured_power"] == planner.explorer.state.snapshot().measured_power
+
+
+def test_sizes_go_to_the_case_that_takes_them_and_others_are_refused():
+    known = r"\['n_events', 'n_impressions'\]"
+    refused = f"gallery size 'n_users' is not one of the cases' sizes {known}"
+    with pytest.raises(ValueError, match=refused):
+        gallery.gallery_tabs(n_users=10)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0; got -1"):
+        gallery.gallery_tabs(seed=-1)
+
+
+def test_recorded_start_is_the_cheapest_threshold_with_its_precision_and_recall(defaults):
+    records = read_records(NOTEBOOK)
+    seed, n_impressions = defaults["seed"], defaults["n_impressions"]
+    y_true, raw_by_rate = ad_click_explore.click_predictions(seed, n_impressions)
+    scores = raw_by_rate[1.0]
+    start = ad_click_explore.cheapest_threshold(y_true, scores)
+    assert records["threshold_start"] == start
+    flagged = (scores >= start).astype(int)
+    precision = precision_score(y_true, flagged)
+    assert records["threshold_precision"] == pytest.approx(precision, abs=1e-12)
+    assert records["threshold_recall"] == pytest.approx(recall_score(y_true, flagged), abs=1e-12)
+    cost_fp, cost_fn = ad_click_explore.COST_FP, ad_click_explore.COST_FN
+    costs = [
+        np.mean(
+            cost_fp * ((scores >= t) & (y_true == 0))
+            + cost_fn * ((scores < t) & (y_true == 1))
+        )
+        for t in (start, start * 0.9, start * 1.1)
+    ]
+    assert costs[0] <= min(costs[1:])
+
+
+def test_recorded_plan_detects_about_as_often_as_planned_and_peeking_inflates_false_positives():
+    records = read_records(NOTEBOOK)
+    assert abs(records["ab_measured_power"] - 0.8) < 0.03  # 2,000 simulated experiments: ±0.9% s.e.
+    assert records["ab_peeking_false_positive_rate"] > 0.05 * 2
