@@ -107,6 +107,9 @@ def describe_notebooks(notebooks: list[NotebookInfo]) -> str:
         if notebook.smallest:
             preset = ", ".join(f"{k}={v!r}" for k, v in notebook.smallest.items())
             lines.append(f"    --smallest sets {preset}")
+        if notebook.simulator_parameters:
+            simulator = ", ".join(notebook.simulator_parameters)
+            lines.append(f"    only the simulator uses {simulator}")
     return "\n".join(lines)
 
 
@@ -114,7 +117,11 @@ def command_run(args) -> int:
     root = _root(args)
     notebooks = resolve_targets(args.targets, args.all, root)
     typed = read_yaml_parameters(args.parameters_yaml, args.parameters_file)
-    requests = plan_runs(notebooks, typed, [tuple(p) for p in args.parameter], smallest=args.smallest)
+    plan = plan_runs(notebooks, typed, [tuple(p) for p in args.parameter], smallest=args.smallest)
+    requests = plan.requests
+    for notice in plan.notices:
+        print(f"mlsd run: {notice}", file=sys.stderr)
+    simulator = {run.notebook.name: run.notebook.simulator_parameters for run in requests}
     out_dir = args.out or _timestamped_dir(root / "runs")
     out_dir.mkdir(parents=True, exist_ok=True)
     total = len(requests)
@@ -126,7 +133,7 @@ def command_run(args) -> int:
 
     def done(index, result):
         finished.append(result)
-        write_summary(finished, out_dir / "summary.csv")
+        write_summary(finished, out_dir / "summary.csv", simulator)
         outcome = f"{len(result.records)} records" if result.ok else result.error
         print(f"[{index + 1}/{total}] {result.status:<7}  {result.notebook}  {result.seconds:.1f} s  {outcome}", file=sys.stderr, flush=True)
 
@@ -135,7 +142,7 @@ def command_run(args) -> int:
     except KeyboardInterrupt:
         print(f"mlsd run: interrupted after {len(finished)} of {total} notebooks; their results are in {out_dir / 'summary.csv'}", file=sys.stderr)
         raise
-    write_summary(results, out_dir / "summary.csv")
+    write_summary(results, out_dir / "summary.csv", simulator)
     print(format_table(results))
     print(f"summary: {out_dir / 'summary.csv'}")
     return FAILED if any(not r.ok for r in results) else 0

@@ -25,19 +25,36 @@ mlsd.record("mean", sample.mean())
 mlsd.record("size", len(sample))
 """
 
+DATA_SOURCE = (
+    'data_source: str = "simulated"  # where the data come from, one of {simulated, file}\n'
+)
 
-def write_notebook(path: Path, parameters: str = PARAMETERS, body: str = BODY, smallest: dict | None = None) -> Path:
-    """A small notebook of the kit's shape: parameters cell, check call, body, optional failure."""
+RECORDS_DATA_SOURCE = BODY + 'mlsd.record("data_source", data_source)\n'
+
+
+def write_notebook(
+    path: Path,
+    parameters: str = PARAMETERS,
+    body: str = BODY,
+    smallest: dict | None = None,
+    simulator_parameters: list | None = None,
+) -> Path:
+    """A small notebook of the kit's shape: parameters cell, check call, body, optional failure.
+
+    ``smallest`` and ``simulator_parameters`` go to the notebook's metadata ``mlsd`` when given.
+    """
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     if smallest is not None:
         notebook.metadata["mlsd"] = {"smallest": smallest}
+    if simulator_parameters is not None:
+        notebook.metadata.setdefault("mlsd", {})["simulator_parameters"] = simulator_parameters
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# A test notebook"),
         cell,
-        nbformat.v4.new_code_cell(f"import mlsd\nparams = mlsd.check_parameters({path.name!r})"),
+        nbformat.v4.new_code_cell("import mlsd\nparams = mlsd.check_parameters()"),
         nbformat.v4.new_code_cell(body),
         nbformat.v4.new_code_cell('if mode == "fail":\n    raise RuntimeError("asked to fail")'),
     ]

@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kit_factory import run_mlsd, write_notebook
+from kit_factory import DATA_SOURCE, PARAMETERS, RECORDS_DATA_SOURCE, run_mlsd, write_notebook
 
 from mlsd.records import read_records
+from mlsd.runs.summary import results_row
 
 
 def _summary(out: Path) -> list[dict]:
@@ -142,3 +143,101 @@ def test_default_output_goes_under_runs_with_a_timestamp(tiny_kit):
     (run_dir,) = (tiny_kit / "runs").iterdir()
     assert (run_dir / "summary.csv").is_file() and (run_dir / "notebooks/00_start_here.ipynb").is_file()
     assert f"summary: {run_dir / 'summary.csv'}" in result.stdout
+
+
+def _data_notebook(path: Path, default_source: str = "simulated", **metadata) -> Path:
+    """A tiny notebook that declares ``data_source`` and records it."""
+    parameters = PARAMETERS + DATA_SOURCE.replace('"simulated"', repr(default_source), 1)
+    return write_notebook(path, parameters, RECORDS_DATA_SOURCE, **metadata)
+
+
+def test_a_parameter_only_some_targets_declare_is_announced_before_running(tiny_kit, tmp_path):
+    _data_notebook(tiny_kit / "notebooks" / "01_toy_case" / "3_data.ipynb")
+    out = tmp_path / "out"
+    args = ("run", "toy_case", "-p", "data_source", "file", "--out", str(out))
+    result = run_mlsd("--root", str(tiny_kit), *args)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    notice = (
+        "mlsd run: data_source is not a parameter of 2 of the 3 notebooks, which ignore it: "
+        "notebooks/01_toy_case/1_framing.ipynb, notebooks/01_toy_case/2_metrics.ipynb"
+    )
+    assert lines.count(notice) == 1
+    assert lines.index(notice) < min(i for i, line in enumerate(lines) if "started" in line)
+    sources = {row["notebook"]: row["data_source"] for row in _summary(out)}
+    assert sources == {
+        "notebooks/01_toy_case/1_framing.ipynb": "",
+        "notebooks/01_toy_case/2_metrics.ipynb": "",
+        "notebooks/01_toy_case/3_data.ipynb": "file",
+    }
+
+
+def test_a_parameter_every_target_declares_brings_no_notice(tiny_kit, tmp_path):
+    args = ("run", "toy_case", "-p", "n", "20", "--out", str(tmp_path))
+    result = run_mlsd("--root", str(tiny_kit), *args)
+    assert result.returncode == 0, result.stderr
+    assert "ignore" not in result.stderr
+
+
+def test_the_simulator_parameters_are_empty_in_the_summary_of_a_run_on_other_data(tmp_path):
+    root = tmp_path / "kit"
+    simulator = {"simulator_parameters": ["n", "scale"]}
+    _data_notebook(root / "notebooks" / "01_data_case" / "1_simulated.ipynb", **simulator)
+    _data_notebook(root / "notebooks" / "01_data_case" / "2_file.ipynb", "file", **simulator)
+    out = tmp_path / "out"
+    result = run_mlsd("--root", str(root), "run", "data_case", "-p", "seed", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = {Path(row["notebook"]).stem: row for row in _summary(out)}
+    picked = ("seed", "n", "scale", "mode", "data_source", "result.data_source", "size")
+    assert {stem: tuple(row[c] for c in picked) for stem, row in rows.items()} == {
+        "1_simulated": ("3", "1000", "1.0", "fine", "simulated", "simulated", "1000"),
+        "2_file": ("3", "", "", "fine", "file", "file", "1000"),
+    }
+
+
+def test_a_summary_row_empties_only_the_simulator_parameters_and_only_off_the_simulator():
+    fixed = {"notebook": "nb.ipynb", "status": "ok"}
+    parameters = {"seed": 3, "n_users": 300, "data_source": "movielens"}
+    real = {"data_source": "movielens", "data_rows": 100_000}
+    assert results_row(fixed, parameters, real, ("n_users",)) == {
+        "notebook": "nb.ipynb",
+        "status": "ok",
+        "seed": 3,
+        "n_users": "",
+        "data_source": "movielens",
+        "result.data_source": "movielens",
+        "data_rows": 100_000,
+    }
+    simulated = {"data_source": "simulated"}
+    assert results_row(fixed, parameters, simulated, ("n_users",))["n_users"] == 300
+    assert results_row(fixed, parameters, {}, ("n_users",))["n_users"] == 300  # nothing recorded
+    assert results_row(fixed, parameters, real)["n_users"] == 300  # no simulator parameters
+
+
+def test_list_shows_the_parameters_only_the_simulator_uses(tmp_path):
+    root = tmp_path / "kit"
+    _data_notebook(root / "notebooks" / "00_start_here.ipynb", simulator_parameters=["n", "scale"])
+    result = run_mlsd("--root", str(root), "list")
+    assert result.returncode == 0, result.stderr
+    assert "    only the simulator uses n, scale" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "names, problem",
+    [
+        (["n", "users"], "names users, which is not a parameter"),
+        (["n", 3], "must be a list of parameter names; got ['n', 3]"),
+        ("n", "must be a list of parameter names; got 'n'"),
+        (["n", "n"], "lists a name twice: ['n', 'n']"),
+    ],
+)
+def test_bad_simulator_parameters_metadata_is_one_error_naming_the_notebook(
+    tmp_path, names, problem
+):
+    root = tmp_path / "kit"
+    _data_notebook(root / "notebooks" / "00_start_here.ipynb", simulator_parameters=names)
+    result = run_mlsd("--root", str(root), "run", "start_here", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    where = "mlsd run: notebooks/00_start_here.ipynb: metadata mlsd.simulator_parameters"
+    assert result.stderr.splitlines() == [f"{where} {problem}"]
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,11 @@ A target is a notebook path, a case-study name or ``--all``. A case study ``note
 is named ``03_ad_click``, ``ad_click`` or ``03``; it covers its folder's notebooks and its exercise
 ``exercises/03_ad_click.ipynb``. The start notebook ``notebooks/00_start_here.ipynb`` is named
 ``start_here`` (or ``00_start_here``, ``00``).
+
+A notebook's metadata may hold, under ``mlsd``: ``smallest``, the parameter values of a quick run
+(``mlsd run --smallest``), and ``simulator_parameters``, the parameters that only its simulator
+uses (``["n_users", "n_videos", "n_events"]``), which summaries leave empty when the notebook
+records that its data came from elsewhere. Each name must be a declared parameter.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ NOTEBOOK_DIRS = ("notebooks", "exercises")
 
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook of the kit with its declared parameters and its smallest-run preset."""
+    """A kit notebook: declared parameters, smallest-run preset, simulator-only parameters."""
 
     path: Path
     name: str
     parameters: dict[str, Parameter] = field(default_factory=dict)
     smallest: dict[str, object] = field(default_factory=dict)
+    simulator_parameters: tuple[str, ...] = ()
 
 
 def default_root() -> Path:
@@ -42,7 +48,7 @@ def discover(root: Path) -> list[NotebookInfo]:
 
 
 def load(path: Path, root: Path) -> NotebookInfo:
-    """Read a notebook's parameters cell and ``metadata.mlsd.smallest``; errors name the notebook."""
+    """Read a notebook's parameters cell and ``metadata.mlsd``; errors name the notebook."""
     name = _display_name(path, root)
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -50,12 +56,29 @@ def load(path: Path, root: Path) -> NotebookInfo:
         raise ParameterError(f"{name}: cannot read the notebook ({error})") from None
     source = parameters_source(notebook)
     parameters = parse_parameters(source, where=f"{name}, parameters cell") if source is not None else {}
-    smallest = notebook.get("metadata", {}).get("mlsd", {}).get("smallest", {})
+    metadata = notebook.get("metadata", {}).get("mlsd", {})
+    smallest = metadata.get("smallest", {})
     for key, value in smallest.items():
         if key not in parameters:
             raise ParameterError(f"{name}: metadata mlsd.smallest names {key}, which is not a parameter")
         smallest[key] = parameters[key].check(value)
-    return NotebookInfo(path.resolve(), name, parameters, smallest)
+    simulator = _simulator_parameters(metadata.get("simulator_parameters", []), parameters, name)
+    return NotebookInfo(path.resolve(), name, parameters, smallest, simulator)
+
+
+def _simulator_parameters(
+    names, parameters: dict[str, Parameter], notebook: str
+) -> tuple[str, ...]:
+    """``metadata.mlsd.simulator_parameters`` checked: a list of distinct declared names."""
+    key = "metadata mlsd.simulator_parameters"
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ParameterError(f"{notebook}: {key} must be a list of parameter names; got {names!r}")
+    for name in names:
+        if name not in parameters:
+            raise ParameterError(f"{notebook}: {key} names {name}, which is not a parameter")
+    if len(set(names)) != len(names):
+        raise ParameterError(f"{notebook}: {key} lists a name twice: {names!r}")
+    return tuple(names)
 
 
 def case_names(notebook: NotebookInfo, root: Path) -> set[str]:

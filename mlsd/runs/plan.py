@@ -2,8 +2,10 @@
 
 Sources are merged like papermill merges them, later ones winning: the notebook's smallest preset
 (``--smallest``), then ``-f FILE``, ``-y YAML``, ``-p NAME VALUE``. A name must be declared by at
-least one target notebook; each notebook receives the names it declares. Every value is converted
-and checked against the declaration, and every problem is reported before any kernel starts.
+least one target notebook; each notebook receives the names it declares, and a name that only some
+of the targets declare comes back with a notice naming the notebooks that ignore it. Every value is
+converted and checked against the declaration, and every problem is reported before any kernel
+starts.
 """
 
 from __future__ import annotations
@@ -32,6 +34,18 @@ class RunRequest:
         return values
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """The checked runs, in target order, and one notice per given parameter that some ignore.
+
+    A notice reads ``data_source is not a parameter of 2 of the 5 notebooks, which ignore it:
+    NOTEBOOK, NOTEBOOK``; the caller shows it before running.
+    """
+
+    requests: list[RunRequest]
+    notices: list[str]
+
+
 def read_yaml_parameters(text: str | None, file: str | None) -> dict:
     """Merge ``-f FILE`` then ``-y TEXT`` into one mapping; each must be a YAML mapping."""
     merged = {}
@@ -45,19 +59,27 @@ def read_yaml_parameters(text: str | None, file: str | None) -> dict:
     return merged
 
 
-def plan_runs(notebooks: list[NotebookInfo], typed: dict, texts: list[tuple[str, str]], smallest: bool = False) -> list[RunRequest]:
+def plan_runs(
+    notebooks: list[NotebookInfo], typed: dict, texts: list[tuple[str, str]], smallest: bool = False
+) -> RunPlan:
     """Check ``typed`` values (from YAML) and ``texts`` (from ``-p``) against every target.
+
+    Returns the runs and the notices about given names that only some targets declare; prints
+    nothing.
 
     Raises
     ------
     ParameterError
         One line per problem, each naming the notebook, the parameter, the value and what is allowed.
     """
-    problems = []
+    problems, notices = [], []
     given = list(typed) + [name for name, _ in texts]
     for name in dict.fromkeys(given):
-        if not any(name in nb.parameters for nb in notebooks):
+        ignoring = [nb.name for nb in notebooks if name not in nb.parameters]
+        if len(ignoring) == len(notebooks):
             problems.append(_unknown(name, notebooks))
+        elif ignoring:
+            notices.append(_ignored(name, ignoring, len(notebooks)))
     requests = []
     for notebook in notebooks:
         overrides = dict(notebook.smallest) if smallest else {}
@@ -69,7 +91,7 @@ def plan_runs(notebooks: list[NotebookInfo], typed: dict, texts: list[tuple[str,
         requests.append(RunRequest(notebook, overrides))
     if problems:
         raise ParameterError("\n".join(problems))
-    return requests
+    return RunPlan(requests, notices)
 
 
 def _checked(notebook: NotebookInfo, name: str, value, is_text: bool, problems: list):
@@ -79,6 +101,11 @@ def _checked(notebook: NotebookInfo, name: str, value, is_text: bool, problems: 
     except ParameterError as error:
         problems.append(f"{notebook.name}: {error}")
         return None
+
+
+def _ignored(name: str, ignoring: list[str], total: int) -> str:
+    share = f"{len(ignoring)} of the {total} notebooks"
+    return f"{name} is not a parameter of {share}, which ignore it: {', '.join(ignoring)}"
 
 
 def _unknown(name: str, notebooks: list[NotebookInfo]) -> str:

@@ -5,6 +5,11 @@ order of first appearance. Values are written with Python's shortest round-trip 
 same records give the same bytes. A record whose name is also a parameter's or a fixed column's gets
 ``result.`` prepended to its column name. ``mlsd sweep`` writes its ``results.csv`` with the same
 helpers.
+
+A notebook that can run on real data records ``data_source`` (and the real sizes, ``data_rows``,
+``data_users``, …). When that record is not ``"simulated"``, the cells of the notebook's simulator
+parameters (its metadata ``mlsd.simulator_parameters``) are left empty: the simulator's sizes were
+not used, and the ``data_*`` records hold the sizes that were.
 """
 
 from __future__ import annotations
@@ -14,27 +19,49 @@ import io
 import os
 import shutil
 import textwrap
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from mlsd.runs.execute import RunResult
 
-
-def summary_rows(results: list[RunResult]) -> list[dict]:
-    """One flat dict per result: fixed columns, parameters, then records."""
-    return [
-        results_row(
-            {"notebook": result.notebook, "status": result.status, "seconds": round(result.seconds, 2), "error": result.error},
-            result.parameters,
-            result.records,
-        )
-        for result in results
-    ]
+SIMULATED = "simulated"
 
 
-def results_row(fixed: dict, parameters: dict, records: dict) -> dict:
-    """``fixed`` columns, then ``parameters``, then ``records``; a record whose name is taken by a
-    fixed column or a parameter gets ``result.`` prepended."""
-    row = {**fixed, **parameters}
+def summary_rows(
+    results: list[RunResult], simulator_parameters: Mapping[str, Collection[str]] | None = None
+) -> list[dict]:
+    """One flat dict per result: fixed columns, parameters, then records.
+
+    ``simulator_parameters`` maps a notebook's name to its simulator-only parameters (see
+    :func:`results_row`); a notebook missing from it has none.
+    """
+    simulator_parameters = simulator_parameters or {}
+    rows = []
+    for result in results:
+        fixed = {
+            "notebook": result.notebook,
+            "status": result.status,
+            "seconds": round(result.seconds, 2),
+            "error": result.error,
+        }
+        simulator = simulator_parameters.get(result.notebook, ())
+        rows.append(results_row(fixed, result.parameters, result.records, simulator))
+    return rows
+
+
+def results_row(
+    fixed: dict, parameters: dict, records: dict, simulator_parameters: Collection[str] = ()
+) -> dict:
+    """``fixed`` columns, then ``parameters``, then ``records``.
+
+    A record whose name is taken by a fixed column or a parameter gets ``result.`` prepended. When
+    ``records`` hold a ``data_source`` other than ``"simulated"``, the cells of
+    ``simulator_parameters`` are empty: those values were not used.
+    """
+    real_data = records.get("data_source", SIMULATED) != SIMULATED
+    row = {**fixed}
+    for name, value in parameters.items():
+        row[name] = "" if real_data and name in simulator_parameters else value
     for name, value in records.items():
         row[f"result.{name}" if name in parameters or name in fixed else name] = value
     return row
@@ -57,9 +84,16 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def write_summary(results: list[RunResult], path: Path) -> None:
-    """Write ``summary.csv`` atomically (a reader never sees a half-written file)."""
-    write_atomically(path, csv_text(summary_rows(results)))
+def write_summary(
+    results: list[RunResult],
+    path: Path,
+    simulator_parameters: Mapping[str, Collection[str]] | None = None,
+) -> None:
+    """Write ``summary.csv`` atomically (a reader never sees a half-written file).
+
+    ``simulator_parameters`` as in :func:`summary_rows`.
+    """
+    write_atomically(path, csv_text(summary_rows(results, simulator_parameters)))
 
 
 def format_table(results: list[RunResult], width: int | None = None) -> str:

@@ -139,7 +139,7 @@ def plan_sweep(
     unknown = [f"grid {grid_name}: {notebook.name}: unknown parameter {name}; its parameters are: {known}" for name in grid if name not in notebook.parameters]
     if unknown:
         raise ParameterError("\n".join(unknown))
-    (fixed,) = plan_runs([notebook], typed, texts)
+    (fixed,) = plan_runs([notebook], typed, texts).requests
     indices = chosen_indices(combination_count(grid), sample, seed)
     width = max(3, len(str(len(indices) - 1)))
     runs: list[Run] = []
@@ -148,7 +148,8 @@ def plan_sweep(
         values = combination(grid, index)
         run_id = f"run-{position:0{width}d}"
         try:
-            (request,) = plan_runs([notebook], {**typed, **values}, texts, smallest=smallest)
+            plan = plan_runs([notebook], {**typed, **values}, texts, smallest=smallest)
+            (request,) = plan.requests
         except ParameterError as error:
             label = ", ".join(f"{name}={value!r}" for name, value in values.items())
             for line in str(error).splitlines():

@@ -11,7 +11,9 @@ Layout (``mlsd report`` reads it)::
     DIR/results.csv               one row per run, in run order: run, status, seconds, error, output,
                                   every parameter (declaration order), every record (order of first
                                   appearance; ``result.<name>`` when a record has a parameter's name);
-                                  ``output`` is the executed copy's path relative to DIR
+                                  ``output`` is the executed copy's path relative to DIR; the
+                                  simulator-only parameters are empty in a run on real data
+                                  (:func:`mlsd.runs.summary.results_row`)
 
 Every file is written under a temporary name next to it and moved over the final one with
 ``os.replace``, so a reader never sees half a file. A run's executed copy is written as
@@ -147,7 +149,9 @@ class SweepStore:
         for run in self.sweep.runs:
             result = self.results.get(run.id, {})
             fixed = {"run": run.id, "status": result.get("status", "pending"), "seconds": result.get("seconds", ""), "error": result.get("error", ""), "output": result.get("output", "")}
-            rows.append(results_row(fixed, run.request.parameters, result.get("records", {})))
+            records = result.get("records", {})
+            simulator = self.sweep.notebook.simulator_parameters
+            rows.append(results_row(fixed, run.request.parameters, records, simulator))
         return csv_text(rows)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from kit_factory import run_mlsd, write_notebook
+from kit_factory import DATA_SOURCE, PARAMETERS, RECORDS_DATA_SOURCE, run_mlsd, write_notebook
 
 from mlsd.sweeps.progress import Progress, format_duration
 
@@ -158,6 +158,22 @@ def test_a_folder_that_is_not_a_sweep_is_left_alone(tiny_kit, tmp_path, write_gr
     assert status == 2
     assert "holds something else than a sweep (no manifest.json); use another --out" in stderr
     assert [path.name for path in out.iterdir()] == ["notes.txt"]
+
+
+def test_results_leave_the_simulator_parameters_empty_in_runs_on_other_data(tmp_path, write_grid):
+    root = tmp_path / "kit"
+    notebook = root / "notebooks" / "00_start_here.ipynb"
+    parameters = PARAMETERS + DATA_SOURCE
+    write_notebook(notebook, parameters, RECORDS_DATA_SOURCE, simulator_parameters=["n"])
+    grid = write_grid("data_source: [simulated, file]\n")
+    out = tmp_path / "sweep"
+    args = ("sweep", "start_here", "--grid", str(grid), "-p", "n", "30", "--out", str(out))
+    result = run_mlsd("--root", str(root), *args)
+    assert result.returncode == 0, result.stderr
+    rows = [(row["data_source"], row["n"], row["size"]) for row in read_results(out)]
+    assert rows == [("simulated", "30", "30"), ("file", "", "30")]
+    parameters = json.loads((out / "runs" / "run-001" / "result.json").read_text())["parameters"]
+    assert parameters["n"] == 30  # the result file keeps every value the run was given
 
 
 def test_progress_counts_runs_and_estimates_the_time_left_on_a_terminal_or_in_a_log():
