@@ -1,11 +1,12 @@
-# Every target sets itself up: a local .venv with the kit and its dependencies from pyproject.toml.
+# Every target sets itself up: a local .venv with the kit and the tested versions of its dependencies
+# (constraints.txt, resolved from pyproject.toml by `make pins`).
 PYTHON ?= python3
 JOBS ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab explore sweeps bench notebooks clean
+.PHONY: run test lab explore sweeps bench notebooks pins clean
 
 run: $(INSTALLED)  ## execute every notebook with default parameters into runs/<timestamp>/
 	$(BIN)/mlsd run --all --jobs $(JOBS)
@@ -14,7 +15,7 @@ test: $(INSTALLED)  ## the whole test suite: unit, CLI, benchmarks at tiny scale
 	$(BIN)/python -m pytest
 
 lab: $(INSTALLED)  ## JupyterLab on 127.0.0.1 (open the URL with the token that it prints)
-	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
+	env $$($(BIN)/python -m mlsd.threads) $(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) \
 		$(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) notebooks/00_start_here.ipynb
 
 explore: $(INSTALLED)  ## every explorer as a standalone web app (Voilà) on 127.0.0.1; open the URL it prints
@@ -31,15 +32,23 @@ sweeps: $(INSTALLED)  ## run the shipped parameter sweeps (resumable) and write 
 bench: $(INSTALLED)  ## benchmarks against reference implementations, ratios printed
 	$(BIN)/python benchmarks/run.py
 
+# The committed outputs are made with 2 BLAS/OpenMP threads per kernel and the tests re-execute them
+# with 1, so every test run also checks that no result depends on the thread count.
 notebooks: $(INSTALLED)  ## re-execute the committed notebooks in place after changing the package
-	$(BIN)/mlsd refresh --all --jobs $(JOBS)
+	MLSD_THREADS=2 OMP_WAIT_POLICY=passive $(BIN)/mlsd refresh --all --jobs $(JOBS)
+
+pins:  ## resolve the newest versions pyproject.toml allows into constraints.txt (then: make clean notebooks test)
+	rm -rf .pins-venv && $(PYTHON) -m venv .pins-venv
+	.pins-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ sed -n '/^#/p' constraints.txt; .pins-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt.partial
+	mv constraints.txt.partial constraints.txt && rm -rf .pins-venv
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) runs .pytest_cache .pins-venv
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "mlsd needs Python >= 3.11 as '$(PYTHON)'; run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(INSTALLED)

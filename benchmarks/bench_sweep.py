@@ -70,7 +70,7 @@ def _write_notebook(path: Path) -> None:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     parameters = nbformat.v4.new_code_cell(PARAMETERS)
     parameters.metadata["tags"] = ["parameters"]
-    check = nbformat.v4.new_code_cell(f"import mlsd\nparams = mlsd.check_parameters({NOTEBOOK!r})")
+    check = nbformat.v4.new_code_cell("import mlsd\nparams = mlsd.check_parameters()")
     notebook.cells = [parameters, check, nbformat.v4.new_code_cell(BODY)]
     path.parent.mkdir(parents=True)
     nbformat.write(notebook, path)

@@ -12,10 +12,10 @@ the trailing comment is the help text that ``mlsd list`` and ``papermill --help-
 The help may end with the allowed values: an interval in mathematical notation — ``[lo, hi]``
 closed, ``(lo, hi)`` open, mixed brackets allowed, ``inf`` for no bound — or a set ``{a, b, c}``.
 
-The notebook file is the one source of the declarations, read by both checks:
-:func:`check_parameters`, called in the cell right after the parameters cell with the notebook's own
-file name, and the runner (:mod:`mlsd.runs`), which rejects unknown names, wrong types and values out
-of range before any kernel starts.
+The parameters cell is the one source of the declarations, read by both checks:
+:func:`check_parameters`, called in the cell right after the parameters cell, which reads the cell
+the kernel executed, and the runner (:mod:`mlsd.runs`), which reads it from the notebook file and
+rejects unknown names, wrong types and values out of range before any kernel starts.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import linecache
 import math
 import re
 import tokenize
@@ -171,35 +172,64 @@ def read_declarations(notebook_path: str | Path) -> dict[str, Parameter]:
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ParameterError(f"no notebook {str(path)!r} in {Path.cwd()}; pass this notebook's own file name") from None
+        raise ParameterError(f"no notebook {str(path)!r} in {Path.cwd()}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ParameterError(f"{path}: cannot read the notebook ({error})") from None
     source = parameters_source(notebook)
     return {} if source is None else parse_parameters(source, where=f"{path}, parameters cell")
 
 
-def check_parameters(notebook: str | Path, namespace: dict | None = None) -> dict:
+def check_parameters(namespace: dict | None = None, source: str | None = None) -> dict:
     """Check the parameter values of a running notebook against its declarations; return them.
 
-    Call it in the cell right after the cell tagged ``parameters``, with the notebook's own file
-    name: ``params = mlsd.check_parameters("2_metrics.ipynb")``. Jupyter, papermill and nbval all
-    start the kernel in the notebook's folder, so the name is enough. The declarations come from the
-    file's parameters cell (as for ``mlsd run``) and the values from ``namespace`` — by default the
-    notebook's, where ``mlsd run`` or papermill may have injected new ones. Float parameters given as
-    ints are converted to float in the namespace.
+    Call it in the cell right after the cell tagged ``parameters``:
+    ``params = mlsd.check_parameters()``. The declarations are read from the parameters cell that
+    this kernel executed (``source`` overrides it), the values from ``namespace`` — by default the
+    notebook's, where ``mlsd run`` or papermill may have injected new ones. Reading the executed
+    cell rather than the file means the check works wherever the kernel was started (JupyterLab,
+    Voilà, nbval, papermill from any folder) and for a copied or renamed notebook. Float
+    parameters given as ints are converted to float in the namespace.
 
     Raises
     ------
     ParameterError
-        One line for the first value that is not allowed, or when the notebook cannot be read.
+        One line for the first value that is not allowed, or when no parameters cell has run.
     """
-    namespace = _notebook_namespace() if namespace is None else namespace
+    shell = None if namespace is not None and source is not None else _shell()
+    namespace = shell.user_ns if namespace is None else namespace
+    if source is None:
+        source = executed_parameters_source(shell)
+    if source is None:
+        raise ParameterError("no parameters cell has run in this kernel; run the cell tagged 'parameters' first")
     values = {}
-    for name, parameter in read_declarations(notebook).items():
+    for name, parameter in parse_parameters(source).items():
         if name not in namespace:
             raise ParameterError(f"parameter {name} is declared but has no value; run the parameters cell first")
         values[name] = namespace[name] = parameter.check(namespace[name])
     return values
+
+
+def executed_parameters_source(shell) -> str | None:
+    """The source of the parameters cell that ``shell`` executed last, or None.
+
+    IPython keeps the source of every executed cell for its tracebacks (in :mod:`linecache`, under
+    the names its compiler lists with their execution counts), whether or not the cell was stored
+    in the history. A parameters cell is one whose every line is a declaration with a help comment
+    with a trailing comment (see the module docstring); papermill's injected cell (plain
+    assignments) is not one. A malformed declaration in that cell raises its own error.
+    """
+    executed = sorted(shell.compile._filename_map.items(), key=lambda item: item[1])
+    for name, _ in reversed(executed):
+        source = "".join(linecache.cache.get(name, (None, None, []))[2])
+        if _is_declarations(source):
+            return source
+    return None
+
+
+def _is_declarations(source: str) -> bool:
+    lines = [line.strip() for line in source.splitlines()]
+    code = [line for line in lines if line and not line.startswith("#")]
+    return bool(code) and all(_DECLARATION.match(line) and "#" in line for line in code)
 
 
 def _parse_line(line: str, where: str) -> Parameter:
@@ -260,15 +290,15 @@ def _parse_bound(text: str, where: str) -> float:
         raise ParameterError(f"{where}: {text.strip()!r} is not a number") from None
 
 
-def _notebook_namespace() -> dict:
+def _shell():
     try:
         from IPython import get_ipython
     except ImportError:
-        get_ipython = lambda: None
+        get_ipython = lambda: None  # noqa: E731
     shell = get_ipython()
     if shell is None:
-        raise RuntimeError("check_parameters() without a namespace runs inside a notebook; pass namespace=")
-    return shell.user_ns
+        raise RuntimeError("check_parameters() outside a notebook needs namespace= and source=")
+    return shell
 
 
 def _number(value: float) -> str:

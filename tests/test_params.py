@@ -4,7 +4,6 @@ import math
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from kit_factory import write_notebook
 
 from mlsd.params import Choices, Interval, ParameterError, check_parameters, parse_parameters
 
@@ -99,50 +98,73 @@ def test_malformed_declarations_are_rejected_with_the_line(source, problem):
 
 
 @pytest.fixture
-def shell(tmp_path, monkeypatch):
-    """An IPython shell whose working folder holds notebook.ipynb, declaring CELL's parameters."""
-    write_notebook(tmp_path / "notebook.ipynb", parameters=CELL)
-    monkeypatch.chdir(tmp_path)
+def shell():
+    """A fresh IPython shell, as a notebook's kernel runs cells."""
     shell = InteractiveShell.instance()
     yield shell
     shell.reset()
     InteractiveShell.clear_instance()
 
 
-def test_check_parameters_reads_declarations_from_the_file_and_values_from_the_notebook(shell):
-    assert shell.run_cell(CELL).success
-    assert shell.run_cell("seed = 3\nrate = 0.5\ncost = 2").success  # what papermill injects
-    result = shell.run_cell('import mlsd\nvalues = mlsd.check_parameters("notebook.ipynb")')
-    assert result.success
+@pytest.mark.parametrize("store_history", [True, False])  # nbval executes with store_history=False
+def test_check_parameters_reads_the_executed_parameters_cell_and_the_injected_values(shell, store_history):
+    assert shell.run_cell(CELL, store_history=store_history).success
+    injected = "# Parameters\nseed = 3\nrate = 0.5\ncost = 2\n"  # what papermill injects
+    assert shell.run_cell(injected, store_history=store_history).success
+    result = shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()", store_history=store_history)
+    assert result.success, result.error_in_exec
     values = shell.user_ns["values"]
     assert values["seed"] == 3 and values["rate"] == 0.5 and values["split"] == "temporal"
     assert shell.user_ns["cost"] == 2.0 and isinstance(shell.user_ns["cost"], float)
 
 
+def test_check_parameters_needs_no_notebook_file_in_the_working_folder(shell, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # papermill started from another folder, or a renamed copy
+    shell.run_cell(CELL)
+    assert shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()").success
+    assert shell.user_ns["values"]["seed"] == 7
+
+
+def test_check_parameters_uses_the_parameters_cell_run_last(shell):
+    shell.run_cell(CELL)
+    shell.run_cell(CELL + "extra: int = 1  # one more, in [0, 2]\n")  # the cell edited and run again
+    assert shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()").success
+    assert shell.user_ns["values"]["extra"] == 1
+
+
+def test_a_malformed_parameters_cell_is_reported_not_skipped(shell):
+    shell.run_cell(CELL.replace("in [0, 4294967295]", "in [0, 5]"))  # the default 7 is out of range
+    result = shell.run_cell("import mlsd\nmlsd.check_parameters()")
+    assert isinstance(result.error_in_exec, ParameterError)
+    assert "the default is not allowed: parameter seed = 7 is not allowed" in str(result.error_in_exec)
+
+
 def test_check_parameters_rejects_an_injected_value_with_one_line(shell):
     shell.run_cell(CELL)
     shell.run_cell("rate = 1.5")
-    result = shell.run_cell('import mlsd\nmlsd.check_parameters("notebook.ipynb")')
+    result = shell.run_cell("import mlsd\nmlsd.check_parameters()")
     assert isinstance(result.error_in_exec, ParameterError)
     assert str(result.error_in_exec) == "parameter rate = 1.5 is not allowed: expected a float in (0, 1)"
     assert result.error_in_exec._render_traceback_() == [f"ParameterError: {result.error_in_exec}"]
 
 
 def test_check_parameters_before_the_parameters_cell_says_what_to_run(shell):
-    result = shell.run_cell('import mlsd\nmlsd.check_parameters("notebook.ipynb")')
-    assert str(result.error_in_exec) == "parameter seed is declared but has no value; run the parameters cell first"
-
-
-def test_check_parameters_names_a_missing_notebook(shell):
-    result = shell.run_cell('import mlsd\nmlsd.check_parameters("renamed.ipynb")')
+    shell.run_cell("x = 1  # not a declaration")
+    result = shell.run_cell("import mlsd\nmlsd.check_parameters()")
     assert isinstance(result.error_in_exec, ParameterError)
-    assert "no notebook 'renamed.ipynb' in" in str(result.error_in_exec)
+    assert str(result.error_in_exec) == "no parameters cell has run in this kernel; run the cell tagged 'parameters' first"
 
 
-def test_check_parameters_outside_a_notebook_needs_a_namespace(tmp_path):
+def test_a_cell_of_annotations_without_help_is_not_a_parameters_cell(shell):
+    shell.run_cell(CELL)
+    shell.run_cell("k: int = 10\nname = 'x'")  # a learner's own variables
+    assert shell.run_cell("import mlsd\nvalues = mlsd.check_parameters()").success
+    assert "k" not in shell.user_ns["values"]
+
+
+def test_check_parameters_outside_a_notebook_needs_a_namespace_and_source():
     InteractiveShell.clear_instance()
-    path = write_notebook(tmp_path / "n.ipynb", parameters=CELL)
-    with pytest.raises(RuntimeError, match="inside a notebook"):
-        check_parameters(path)
+    with pytest.raises(RuntimeError, match="outside a notebook"):
+        check_parameters()
     namespace = {"seed": 1, "rate": 0.1, "cost": 0, "split": "random", "plot": False, "note": ""}
-    assert check_parameters(path, namespace)["cost"] == 0.0
+    assert check_parameters(namespace, CELL)["cost"] == 0.0

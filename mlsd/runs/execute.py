@@ -6,7 +6,6 @@ papermill's error banner) is kept, and its result names the failing cell and the
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -84,21 +83,6 @@ def execute(
     return RunResult(request.notebook.name, target, request.parameters, status, seconds, records, error)
 
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def share_cores(jobs: int) -> None:
-    """Give each of ``jobs`` parallel kernels ``cores // jobs`` threads for OpenMP and BLAS.
-
-    Kernels inherit this process's environment. Without a limit, every kernel's OpenMP pool (e.g.
-    scikit-learn's gradient boosting) starts one thread per core, and pools that busy-wait on a
-    shared core can run twenty times slower. Variables the user has set are left alone.
-    """
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
-    for variable in THREAD_VARIABLES:
-        os.environ.setdefault(variable, threads)
-
-
 def execute_all(
     requests: list[RunRequest],
     out_dir: Path,
@@ -120,8 +104,6 @@ def execute_all(
         on_start(index, request)
         return execute(request, output_path(request, out_dir), timeout, progress_bar and jobs == 1)
 
-    if jobs > 1:
-        share_cores(jobs)
     results: list[RunResult | None] = [None] * len(requests)
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     futures = {pool.submit(run, i, request): i for i, request in enumerate(requests)}

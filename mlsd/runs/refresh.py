@@ -1,7 +1,8 @@
 """Re-execute notebooks in place with their defaults, so the outputs stored in them match the code.
 
 The committed notebooks are executed files (nbval checks they still reproduce). Refreshing runs each
-one top to bottom in a fresh kernel without timing metadata, and replaces the file only when every
+one top to bottom in a fresh kernel without timing metadata, stamps what it was executed with
+(``metadata.mlsd.executed_with``: threads, versions, BLAS), and replaces the file only when every
 cell succeeded — a failing notebook is left as it was and its error is reported.
 """
 
@@ -12,8 +13,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from mlsd.reproducibility import execution_environment
 from mlsd.runs.catalog import NotebookInfo
-from mlsd.runs.execute import share_cores
 from mlsd.runs.kernel import IPCKernelManager
 
 
@@ -38,6 +39,7 @@ def refresh(notebook: NotebookInfo, timeout: float | None = None) -> str:
         return f"{failure.ename}: {failure.evalue}"
     except Exception as failure:  # a dead kernel or a timeout leaves the file untouched
         return f"{type(failure).__name__}: {failure}"
+    node.metadata.setdefault("mlsd", {})["executed_with"] = execution_environment()
     partial = notebook.path.with_name(notebook.path.name + ".partial")
     nbformat.write(node, partial)
     os.replace(partial, notebook.path)
@@ -54,7 +56,5 @@ def refresh_all(notebooks: list[NotebookInfo], jobs: int, timeout: float | None,
         report(f"{notebook.name}: {outcome} ({time.perf_counter() - started:.1f} s)")
         return notebook.name if error else ""
 
-    if jobs > 1:
-        share_cores(jobs)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return [name for name in pool.map(one, notebooks) if name]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from mlsd.params import ParameterError
 from mlsd.runs.catalog import NotebookInfo
-from mlsd.runs.execute import execute, share_cores
+from mlsd.runs.execute import execute
 from mlsd.runs.kernel import IPCKernelManager
 from mlsd.runs.plan import RunRequest
 from mlsd.sweeps.grid import Run
@@ -76,8 +76,6 @@ class LocalExecutor:
             result = execute(run.request, partial_path(run.id), self.timeout, kernel_manager_class=manager)
             return Outcome(result.status, result.seconds, result.error, result.records)
 
-        if self.jobs > 1:
-            share_cores(self.jobs)
         pool = ThreadPoolExecutor(max_workers=self.jobs)
         queue = iter(runs)
         in_flight: dict[Future, Run] = {}
