@@ -3,9 +3,13 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import run as benchmarks
+
+pytestmark = pytest.mark.slow
 
 
 def test_every_benchmark_runs_and_agrees_with_its_reference_at_tiny_scale():

@@ -243,6 +243,13 @@ SOLVED_EXERCISE = [
 ]
 
 
+def at_smallest_sizes(notebook, values: dict) -> None:
+    """Inject ``values`` after the parameters cell, as papermill and `mlsd run --smallest` do."""
+    index = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
+    injected = nbformat.v4.new_code_cell("\n".join(f"{name} = {value!r}" for name, value in values.items()))
+    notebook.cells.insert(index + 1, injected)
+
+
 def assert_checks_pass_when_solved(notebook, folder: Path):
     checks = check_cells(notebook)
     assert checks, "the exercise has no cell tagged 'check'"
@@ -278,10 +285,16 @@ def test_a_failing_check_shows_one_line_and_no_traceback_in_the_notebook(tmp_pat
     assert error.traceback == ["✗ late share: expected 0.25, got 0.75. Hint: compare with the promise"]
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[nb.name for nb in EXERCISES])
 def test_kit_exercise_passes_when_solved_and_fails_every_check_as_handed_out(exercise):
+    # solved: the committed outputs, which nbval re-executes and compares in the same test run
     solved = nbformat.read(exercise.path, as_version=4)
-    assert_checks_pass_when_solved(solved, exercise.path.parent)
+    checks = check_cells(solved)
+    assert checks, "the exercise has no cell tagged 'check'"
+    for cell in checks:
+        assert not errors(cell) and "✓" in printed(cell), f"check cell did not pass: {cell.source}"
     student = strip_solutions(nbformat.read(exercise.path, as_version=4))
     assert any(PLACEHOLDER[1] in cell.source for cell in student.cells), "the exercise has no ### BEGIN SOLUTION region"
+    at_smallest_sizes(student, exercise.smallest)
     assert_every_check_fails_without_solutions(student, exercise.path.parent)

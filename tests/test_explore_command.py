@@ -10,9 +10,13 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from kit_factory import KIT_ROOT, answer_ctrl_c
 
 from mlsd.explore import app
+
+pytestmark = pytest.mark.slow
 
 
 def _status(url: str) -> int:
@@ -47,7 +51,7 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
         assert _status(app.app_url(port, token)) == 200
         assert _status(f"http://127.0.0.1:{port}/") in {302, 403}
         page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
-        assert "Explorer gallery" in page and "gallery_explorers(" not in page
+        assert "Explorer gallery" in page and "gallery_tabs(" not in page
     finally:
         server.send_signal(signal.SIGINT)
         try:

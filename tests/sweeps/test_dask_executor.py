@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from kit_factory import run_mlsd, write_notebook
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 

@@ -156,6 +156,7 @@ def test_every_shipped_grid_is_tested():
 
 
 # A learner's `make sweeps`, cut to two runs drawn from each shipped grid, through the real command.
+@pytest.mark.slow
 @pytest.mark.parametrize("grid_name, notebook_name", SHIPPED.items())
 def test_a_sample_of_each_shipped_sweep_runs_and_reports(grid_name, notebook_name, tmp_path):
     out = tmp_path / "sweep"

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kit_factory import BODY, answer_ctrl_c, run_mlsd, write_notebook
+
+pytestmark = pytest.mark.slow
 
 
 def start_sweep(root: Path, runs: int) -> tuple[subprocess.Popen, tuple[str, ...]]:
