@@ -1,6 +1,7 @@
 """Parameter declarations: parsing, conversion, range checks and the in-notebook check."""
 
 import math
+import sys
 
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
@@ -99,11 +100,18 @@ def test_malformed_declarations_are_rejected_with_the_line(source, problem):
 
 @pytest.fixture
 def shell():
-    """A fresh IPython shell, as a notebook's kernel runs cells."""
+    """A fresh IPython shell, as a notebook's kernel runs cells.
+
+    The shell puts its own module in ``sys.modules["__main__"]``, one without ``__spec__``, which
+    breaks multiprocessing's spawn (Dask's LocalCluster) in later tests of the same process: the
+    real one is put back.
+    """
+    main = sys.modules["__main__"]
     shell = InteractiveShell.instance()
     yield shell
     shell.reset()
     InteractiveShell.clear_instance()
+    sys.modules["__main__"] = main
 
 
 @pytest.mark.parametrize("store_history", [True, False])  # nbval executes with store_history=False
@@ -163,8 +171,12 @@ def test_a_cell_of_annotations_without_help_is_not_a_parameters_cell(shell):
 
 
 def test_check_parameters_outside_a_notebook_needs_a_namespace_and_source():
-    InteractiveShell.clear_instance()
     with pytest.raises(RuntimeError, match="outside a notebook"):
         check_parameters()
     namespace = {"seed": 1, "rate": 0.1, "cost": 0, "split": "random", "plot": False, "note": ""}
     assert check_parameters(namespace, CELL)["cost"] == 0.0
+
+
+def test_the_main_module_keeps_its_spec_after_the_shell_tests():
+    # runs after the shell tests above, in the same process; spawn-based tests need __main__.__spec__
+    assert hasattr(sys.modules["__main__"], "__spec__")

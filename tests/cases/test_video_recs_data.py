@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from video_history import HISTORY, interactions
 
 from mlsd.cases.contract import Split
 from mlsd.cases.video_recs.data import (
@@ -14,17 +15,6 @@ from mlsd.cases.video_recs.data import (
     temporal_split,
 )
 from mlsd.records import RECORD_MIME
-
-
-def _table(rows):
-    frame = pd.DataFrame(rows, columns=["user_id", "video_id", "time", "engagement"])
-    return frame.sort_values("time", kind="stable", ignore_index=True)
-
-
-HISTORY = _table([
-    (0, 0, 0.0, 1.0), (0, 1, 1.0, 1.0), (1, 0, 2.0, 1.0), (1, 1, 3.0, 0.9), (1, 2, 4.0, 1.0),
-    (2, 3, 5.0, 1.0), (2, 4, 6.0, 1.0), (2, 0, 7.0, 0.2), (3, 0, 8.0, 1.0),
-])
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +77,7 @@ def test_temporal_split_puts_every_test_event_after_every_training_event():
 def test_random_split_holds_out_a_share_of_each_users_events_and_is_seeded():
     rng = np.random.default_rng(0)
     pairs = zip(rng.integers(0, 20, 2000), rng.permutation(2000))
-    big = _table([(user, video, float(i), 1.0) for i, (user, video) in enumerate(pairs)])
+    big = interactions([(user, video, float(i), 1.0) for i, (user, video) in enumerate(pairs)])
     train, test = random_split(big, test_share=0.25, seed=3)
     per_user = test.groupby("user_id").size() / big.groupby("user_id").size()
     assert np.allclose(per_user, 0.25, atol=0.02)

@@ -4,6 +4,7 @@ recommender against its own sources on the simulated world's future."""
 import numpy as np
 import pandas as pd
 import pytest
+from video_history import HISTORY, interactions
 
 from mlsd.cases.video_recs.data import temporal_split
 from mlsd.cases.video_recs.evaluation import mean_ndcg
@@ -18,18 +19,6 @@ from mlsd.cases.video_recs.models import (
     watch_matrix,
 )
 from mlsd.cases.video_recs.simulate import simulate_watches
-
-
-def _table(rows):
-    frame = pd.DataFrame(rows, columns=["user_id", "video_id", "time", "engagement"])
-    return frame.sort_values("time", kind="stable", ignore_index=True)
-
-
-# users 0 and 1 share taste (videos 0, 1, 2); user 2 likes 3 and 4; video 0 is the most watched
-HISTORY = _table([
-    (0, 0, 0.0, 1.0), (0, 1, 1.0, 1.0), (1, 0, 2.0, 1.0), (1, 1, 3.0, 0.9), (1, 2, 4.0, 1.0),
-    (2, 3, 5.0, 1.0), (2, 4, 6.0, 1.0), (2, 0, 7.0, 0.2), (3, 0, 8.0, 1.0),
-])
 
 
 # --- candidate sources -----------------------------------------------------------------------
