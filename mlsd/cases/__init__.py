@@ -5,7 +5,7 @@ A notebook of a case imports the case's façade and calls everything through it:
     import mlsd
     from mlsd.cases import ad_click as case
 
-    params = mlsd.check_parameters("2_metrics.ipynb")
+    params = mlsd.check_parameters()
     data = case.load_data("simulated", seed=seed, n_impressions=n_impressions)
     data.record()
     held_out = case.split(data)
