@@ -2,8 +2,8 @@
 
 Usage: ``python benchmarks/run.py [SCALE]`` (``make bench``); SCALE < 1 shrinks every input size.
 Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, a plain
-``pd.read_csv``, or one ``papermill`` command per notebook run) on the same seeded data, checks both give the same answers, and
-prints the ratio.
+``pd.read_csv``, or one ``papermill`` command per notebook run) on the same seeded data, checks
+both give the same answers, and prints the ratio.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ import bench_sweep
 import bench_thresholds
 from common import format_rows
 
-BENCHMARKS = (bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser)
+BENCHMARKS = (
+    bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser
+)
 
 
 def run_all(scale: float = 1.0) -> list[dict]:

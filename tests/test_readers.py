@@ -306,3 +306,121 @@ def test_a_layout_lists_its_fields_and_names_its_separator():
 def test_a_malformed_layout_is_refused_when_declared(build, message):
     with pytest.raises(ValueError, match=f"^{message}"):
         build()
+
+
+OPTIONAL = Layout(
+    "test records",
+    "|",
+    (
+        Field("id", int, low=1),
+        Field("count", int, low=0, optional=True),
+        Field("score", float, high=1.0, optional=True),
+        Field("tag", str, optional=True, allowed=lambda v: v != "bad", description="not 'bad'"),
+    ),
+)
+OPTIONAL_LINES = ["1|3|0.5|a", "2|||", "3|-0||", "4||0.25|b c", "5|7||"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "line-by-line"])
+def test_an_empty_optional_value_is_read_as_missing(tmp_path, monkeypatch, fast, newline):
+    if not fast:
+        slow_path(monkeypatch)
+    table = read_table(write(tmp_path, OPTIONAL_LINES, newline=newline), OPTIONAL)
+    assert table.dtypes.to_dict() == {
+        "id": np.int64,
+        "count": pd.Int64Dtype(),
+        "score": np.float64,
+        "tag": object,
+    }
+    assert table["id"].tolist() == [1, 2, 3, 4, 5]
+    assert table["count"].tolist() == [3, pd.NA, 0, pd.NA, 7]
+    np.testing.assert_array_equal(table["score"], [0.5, np.nan, np.nan, 0.25, np.nan])
+    assert table["tag"].tolist() == ["a", None, None, "b c", None]
+    assert table.index.equals(pd.RangeIndex(5))
+
+
+def test_both_paths_read_optional_values_alike(tmp_path, monkeypatch):
+    path = write(tmp_path, OPTIONAL_LINES)
+    expected = read_table(path, OPTIONAL)
+    slow_path(monkeypatch)
+    pd.testing.assert_frame_equal(read_table(path, OPTIONAL), expected)
+
+
+def test_only_the_empty_text_is_missing_a_space_is_a_value(tmp_path, monkeypatch):
+    path = write(tmp_path, ["1|3|0.5| ", "2|4|0.5|"])
+    assert read_table(path, OPTIONAL)["tag"].tolist() == [" ", None]
+    slow_path(monkeypatch)
+    assert read_table(path, OPTIONAL)["tag"].tolist() == [" ", None]
+
+
+BAD_OPTIONAL_LINES = [  # (line number, its text, the problem; the message then quotes the line)
+    (2, "2||", "expected 4 fields separated by '|', found 3"),
+    (1, "1|3|0.5", "expected 4 fields separated by '|', found 3"),
+    (5, "5", "expected 4 fields separated by '|', found 1"),
+    (5, "5|7|||", "expected 4 fields separated by '|', found 5"),
+    (1, "1|3|0.5|a|", "expected 4 fields separated by '|', found 5"),
+    (3, "", "the line is empty"),
+    (3, "|||", "field id = '' is not an integer"),
+    (2, "2|NA||", "field count = 'NA' is not an integer"),
+    (2, "2|1.5||", "field count = '1.5' is not an integer"),
+    (2, "2| ||", "field count = ' ' is not an integer"),
+    (4, "4||nan|b", "field score = 'nan' is not a finite number"),
+    (4, "4||inf|b", "field score = 'inf' is not a finite number"),
+    (2, "2|-1||", "field count = -1 is not allowed: an integer >= 0, or empty"),
+    (4, "4||1.5|b", "field score = 1.5 is not allowed: a finite number <= 1, or empty"),
+    (4, "4|||bad", "field tag = bad is not allowed: not 'bad', or empty"),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "line-by-line"])
+@pytest.mark.parametrize(("number", "text", "problem"), BAD_OPTIONAL_LINES)
+def test_a_bad_line_of_optional_fields_is_reported_on_both_paths(
+    tmp_path, monkeypatch, fast, number, text, problem
+):
+    if not fast:
+        slow_path(monkeypatch)
+    path = write(tmp_path, replace_line(OPTIONAL_LINES, number, text))
+    with pytest.raises(DataFileError) as error:
+        read_table(path, OPTIONAL)
+    if text:
+        problem = f"{problem}; the line reads {text!r}"
+    assert str(error.value) == f"{path}, line {number}: {problem}"
+
+
+def test_a_short_line_is_caught_by_counting_the_separators(tmp_path, monkeypatch):
+    path = write(tmp_path, replace_line(OPTIONAL_LINES, 4, "4||0.25"))  # the parser pads it
+    assert readers._separator_count(path, OPTIONAL) == 5 * 3 - 1
+    assert readers._separator_count(write(tmp_path, OPTIONAL_LINES, "ok.txt"), OPTIONAL) == 5 * 3
+    assert readers._read_fast(path, OPTIONAL) is None
+    monkeypatch.setattr(readers, "_separator_count", lambda path, layout: 5 * 3)
+    assert readers._read_fast(path, OPTIONAL)["tag"].tolist() == ["a", None, None, None, None]
+
+
+def test_the_separators_of_the_header_are_not_counted(tmp_path, monkeypatch):
+    layout = Layout("records", "|", OPTIONAL.fields, header="id|count|score|tag")
+    for newline in ("\n", "\r\n", "\r"):
+        path = write(tmp_path, [layout.header, *OPTIONAL_LINES], newline=newline)
+        assert readers._separator_count(path, layout) == 5 * 3
+        expected = read_table(write(tmp_path, OPTIONAL_LINES, "bare.txt"), OPTIONAL)
+        pd.testing.assert_frame_equal(read_table(path, layout), expected)
+
+
+def test_an_optional_field_is_described_and_typed():
+    assert Field("a", int, optional=True).what_is_allowed == "an integer, or empty"
+    at_least_zero = Field("a", float, low=0, optional=True)
+    assert at_least_zero.what_is_allowed == "a finite number >= 0, or empty"
+    assert Field("a", str, optional=True).what_is_allowed == "text, or empty"
+    assert OPTIONAL.fields[3].what_is_allowed == "not 'bad', or empty"
+    assert [field.dtype for field in OPTIONAL.fields] == [np.int64, "Int64", np.float64, object]
+    assert [Field("a", kind).dtype for kind in (int, float, str)] == [np.int64, np.float64, object]
+    assert Field("a", int).optional is False
+
+
+def test_the_line_by_line_parse_takes_over_optional_columns_from_a_flagged_row(
+    tmp_path, monkeypatch
+):
+    path = write(tmp_path, OPTIONAL_LINES)
+    expected = read_table(path, OPTIONAL)
+    monkeypatch.setattr(readers, "_first_suspect_row", lambda table, layout, cut_short: 2)
+    pd.testing.assert_frame_equal(read_table(path, OPTIONAL), expected)

@@ -14,6 +14,8 @@ The package, one job per module:
 - :mod:`.simulate` — the generative story: a marketplace with known click probabilities, drift,
   delayed clicks and an optional traffic shift
 - :mod:`.data` — the sources, :func:`~.data.load_data`, and the split by day
+- :mod:`.criteo` — the Criteo click logs (Kaggle 2014): their layouts, the reader, the summary;
+  not yet a source of :func:`~.data.load_data`
 - :mod:`.features` — hashed categoricals with crosses; as-of-day historical click rates
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
 - :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
