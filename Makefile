@@ -46,9 +46,10 @@ pins:  ## resolve the newest versions pyproject.toml allows into constraints.txt
 clean:
 	rm -rf $(VENV) runs .pytest_cache .pins-venv
 
-$(INSTALLED): pyproject.toml constraints.txt
+$(INSTALLED): pyproject.toml constraints.txt tests/references.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "mlsd needs Python >= 3.11 as '$(PYTHON)'; run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r tests/references.txt
 	touch $(INSTALLED)

@@ -60,6 +60,13 @@ def test_conda_environment_installs_the_kit_itself():
     assert "-e ." in pip_section
 
 
+def test_the_reference_libraries_are_pinned_and_installed_without_dependencies():
+    lines = (ROOT / "tests" / "references.txt").read_text().splitlines()
+    pins = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert pins and all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", line) for line in pins)
+    assert "--no-deps -r tests/references.txt" in (ROOT / "Makefile").read_text()
+
+
 def test_make_and_ci_install_from_the_pins():
     assert "-c constraints.txt" in (ROOT / "Makefile").read_text()
     assert "make test" in (ROOT / ".ci" / "run").read_text()

@@ -62,6 +62,7 @@ def test_u_data_maps_every_value_by_hand(tmp_path):
         "original_user_id": [186, 196, 196, 22, 186],
         "original_video_id": [302, 51, 242, 242, 51],
         "timestamp": [T0, T0 + 43_200, T0 + 86_400, T0 + 86_400, T0 + 3 * 86_400],
+        "file_row": [1, 2, 0, 3, 4],
     }
     assert list(interactions.columns[: len(COLUMNS)]) == list(COLUMNS)
     assert interactions.dtypes.to_dict() == {
@@ -73,6 +74,7 @@ def test_u_data_maps_every_value_by_hand(tmp_path):
         "original_user_id": np.int64,
         "original_video_id": np.int64,
         "timestamp": np.int64,
+        "file_row": np.int64,
     }
     assert interactions.index.equals(pd.RangeIndex(5))
     check_table(interactions)
@@ -90,6 +92,7 @@ def test_ratings_csv_maps_half_stars_by_hand(tmp_path):
         "original_user_id": [3, 3, 15, 15],
         "original_video_id": [31, 2571, 1029, 31],
         "timestamp": [1_000_000_000, 1_000_021_600, 1_000_086_400, 1_000_086_400],
+        "file_row": [1, 3, 0, 2],  # data lines, the header not counted
     }
     check_table(interactions)
 
@@ -106,6 +109,7 @@ def test_ratings_dat_maps_every_value_by_hand(tmp_path):
         "original_user_id": [1, 1, 2],
         "original_video_id": [1193, 914, 661],
         "timestamp": [978_300_760, 978_300_760, 978_302_109],
+        "file_row": [0, 2, 1],
     }
     check_table(interactions)
 

@@ -10,9 +10,14 @@ from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
     evaluation_lists,
     mean_ndcg,
+    metrics_table,
+    ndcg_by_history,
     ndcg_by_split,
+    recall_curve,
     recommender_metrics,
+    split_effect,
 )
+from mlsd.cases.video_recs.schema import RELEVANCE, relevance_threshold, relevant
 from mlsd.metrics.ranking import intra_list_diversity
 
 
@@ -67,9 +72,49 @@ def test_mean_ndcg_scores_each_users_top_k_against_the_relevant_test_events():
     assert mean_ndcg(RECS, lukewarm, k=2, threshold=0.4) == pytest.approx(expected)
 
 
-def test_a_random_split_flatters_the_popular_list():
+def test_a_random_split_flatters_the_popular_list_on_the_simulator():
     data = load_data("simulated", seed=3, n_users=300, n_videos=600, n_events=15_000)
     table = ndcg_by_split(data, k=10, seed=3)
     assert list(table.index) == ["popular", "matrix factorisation"]
     assert list(table.columns) == ["temporal", "random"]
     assert table.loc["popular", "random"] > table.loc["popular", "temporal"]
+
+
+def test_the_relevance_rules_are_named_thresholds_and_any_counts_every_event():
+    assert relevance_threshold("liked") == 0.8 and relevance_threshold("any") == 0.0
+    assert set(RELEVANCE) == {"liked", "any"}
+    lukewarm = TEST.assign(engagement=[0.1, 0.9])
+    assert relevant(lukewarm, relevance_threshold("any")).tolist() == [True, True]
+    assert relevant(lukewarm, relevance_threshold("liked")).tolist() == [False, True]
+    with pytest.raises(ValueError, match="relevance must be one of 'liked', 'any'; got 'all'"):
+        relevance_threshold("all")
+
+
+def test_every_scorecard_counts_hits_at_the_threshold_it_is_given():
+    lukewarm = TEST.assign(engagement=[0.3, 0.9])  # user 0's test watch is not liked
+    vectors = np.eye(4)
+    liked = metrics_table({"m": RECS}, lukewarm, TRAIN, 4, vectors, k=2)
+    anything = metrics_table({"m": RECS}, lukewarm, TRAIN, 4, vectors, k=2, threshold=0.0)
+    # liked: only user 1 counts, hit at rank 2; any: user 0 hits at rank 1 as well
+    assert liked.loc["m", "ndcg@2"] == pytest.approx(1 / np.log2(3))
+    assert anything.loc["m", "ndcg@2"] == pytest.approx((1 + 1 / np.log2(3)) / 2)
+    assert recall_curve(RECS, lukewarm, [1], threshold=0.0).tolist() == [0.5]
+
+
+def test_ndcg_by_history_splits_users_by_whether_they_trained():
+    recs = pd.concat([RECS, pd.DataFrame({"user_id": [2, 2], "video_id": [1, 0], "score": [2.0, 1.0],
+                                          "rank": [1, 2]})], ignore_index=True)
+    test = pd.concat([TEST, _table([(2, 0, 5.0, 1.0)])], ignore_index=True)  # user 2 is new
+    table = ndcg_by_history({"m": recs}, test, TRAIN, k=2)
+    assert table.loc["m", "new users"] == pytest.approx(1 / np.log2(3))  # user 2's hit at rank 2
+    assert table.loc["m", "returning users"] == pytest.approx((1 + 1 / np.log2(3)) / 2)
+    assert table.loc["users"].tolist() == [1, 2]
+
+
+def test_split_effect_says_which_way_each_model_moved():
+    table = pd.DataFrame({"temporal": [0.2, 0.1, 0.3], "random": [0.1, 0.3, 0.301]},
+                         index=["popular", "mf", "flat"])
+    sentence = split_effect(table)
+    assert "lowers popular's NDCG from 0.2000 (temporal) to 0.1000 (-50%)" in sentence
+    assert "raises mf's NDCG from 0.1000 (temporal) to 0.3000 (+200%)" in sentence
+    assert "leaves flat's NDCG" in sentence

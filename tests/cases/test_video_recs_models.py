@@ -103,3 +103,15 @@ def test_merged_candidates_carry_every_feature_and_no_watched_video(world_split)
 def test_label_share_is_validated():
     with pytest.raises(ValueError, match=r"label_share must be a number in \(0, 1\); got 1.0"):
         TwoStageRecommender(label_share=1.0)
+
+
+def test_the_ranker_learns_the_relevance_it_is_given(world_split):
+    world, train, test = world_split
+    n_users, n_videos = len(world.users), len(world.videos)
+    users = np.unique(test["user_id"])[:200]
+    liked = TwoStageRecommender(seed=1, max_iter=30).fit(train, n_users, n_videos)
+    any_watch = TwoStageRecommender(seed=1, max_iter=30, threshold=0.0).fit(train, n_users, n_videos)
+    # the same candidates and features, different labels: a different model
+    assert not liked.recommend(users, 10).equals(any_watch.recommend(users, 10))
+    with pytest.raises(ValueError, match=r"threshold must be a number in \[0, 1\]; got 1.5"):
+        TwoStageRecommender(threshold=1.5)

@@ -5,8 +5,11 @@ any output no longer reproduces.
 """
 
 import numpy as np
+import pytest
 
 from kit_factory import KIT_ROOT, run_mlsd
+from mlsd.cases.video_recs.data import load_data
+from mlsd.cases.video_recs.published import protocol_table
 from mlsd.records import read_records
 
 CASE = KIT_ROOT / "notebooks" / "01_video_recs"
@@ -31,6 +34,10 @@ def test_metrics():
     assert r["popular_coverage"] < r["mf_coverage"]  # the popular list covers a sliver of the catalogue
     assert r["popular_ndcg_random"] > 1.5 * r["popular_ndcg_temporal"]  # a random split flatters
     assert r["mf_ndcg_random"] > r["mf_ndcg_temporal"]
+    assert 0 < r["new_test_users"] < 0.1 * r["data_users"]  # few simulated test users are new
+    assert r["ndcg_ranker_returning"] > r["ndcg_popular_returning"]  # history is what the ranker uses
+    protocol = [r[f"protocol_{model}_ndcg_{split}"] for model in ("most_rated", "mf") for split in ("global", "per_user")]
+    assert all(0 < value < 1 for value in protocol)
 
 
 def test_architecture():
@@ -72,6 +79,18 @@ def test_the_notebooks_run_on_a_movielens_file(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     framing = read_records(out / targets[0])
     assert framing["n_events"] == len(ratings.read_text().splitlines())
+
+
+def test_the_metrics_notebook_scores_a_movielens_file_under_the_published_protocol(tmp_path):
+    ratings = _write_movielens_u_data(tmp_path / "u.data")
+    target = "notebooks/01_video_recs/2_metrics.ipynb"
+    result = run_mlsd("run", target, "--out", str(tmp_path / "out"), "-p", "data_source", "movielens", "-p", "data_path", str(ratings), "-p", "relevance", "any", "-p", "seed", "3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    recorded = read_records(tmp_path / "out" / target)
+    expected = protocol_table(load_data("movielens", str(ratings)), seed=3).set_index(["source", "model", "split"])
+    assert recorded["protocol_most_rated_ndcg_global"] == pytest.approx(expected.loc[("this kit", "most rated", "global 75/25"), "ndcg@10"], rel=1e-5)
+    assert recorded["protocol_mf_ndcg_per_user"] == pytest.approx(expected.loc[("this kit", "matrix factorisation", "per-user 75/25"), "ndcg@10"], rel=1e-5)
+    assert recorded["data_source"] == "movielens"
 
 
 def test_a_missing_movielens_file_fails_with_where_to_put_it(tmp_path):

@@ -10,7 +10,8 @@ platform whose tastes are known, or on a MovieLens file the learner downloaded. 
 The package, one job per module:
 
 - :mod:`.schema` — the interactions table every source is mapped onto, and the label rule
-  (:func:`~.schema.relevant`: engagement >= 0.8)
+  (:func:`~.schema.relevant`: engagement >= 0.8 by default, or every event —
+  :data:`~.schema.RELEVANCE`)
 - :mod:`.simulate` — the generative story: watches driven by known tastes, popularity, cold start
   and freshness, and the truth (true affinity, expected engagement)
 - :mod:`.movielens` — the MovieLens rating files, mapped onto the schema
@@ -18,7 +19,8 @@ The package, one job per module:
 - :mod:`.models` — popular, co-visitation and matrix-factorisation candidate sources, and the
   two-stage recommender with its gradient-boosted ranker
 - :mod:`.evaluation` — the scorecard: accuracy and beyond-accuracy metrics of a recommender, the
-  candidate stage's recall, cold start, the split comparison
+  candidate stage's recall, new against returning users, the split comparison
+- :mod:`.published` — the published MovieLens-100k tables, and the kit's rows under their protocol
 - :mod:`.serving` — the home page's serving funnel and its latency budget
 - :mod:`.tradeoffs` — notebook 4's experiments: the feedback loop, exploration, freshness and an A/B
   test on watch time
@@ -39,10 +41,12 @@ from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
     mean_ndcg,
     metrics_table,
+    ndcg_by_history,
     ndcg_by_split,
     recall_by_history,
     recall_curve,
     shared_rows,
+    split_effect,
 )
 from mlsd.cases.video_recs.models import (
     CoVisitationSource,
@@ -55,7 +59,13 @@ from mlsd.cases.video_recs.models import (
     watch_matrix,
 )
 from mlsd.cases.video_recs.movielens import describe_interactions
-from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT, relevant
+from mlsd.cases.video_recs.published import comparability, protocol_table
+from mlsd.cases.video_recs.schema import (
+    RELEVANCE,
+    RELEVANT_ENGAGEMENT,
+    relevance_threshold,
+    relevant,
+)
 from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
 from mlsd.cases.video_recs.simulate import simulate_watches
 from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop
@@ -69,6 +79,7 @@ __all__ = [
     # the case
     "CASE",
     "LATENCY_BUDGET_MS",
+    "RELEVANCE",
     "RELEVANT_ENGAGEMENT",
     "SOURCES",
     "SPLITS",
@@ -78,6 +89,7 @@ __all__ = [
     "TwoStageRecommender",
     "ab_test_watch_time",
     "candidate_set_recall",
+    "comparability",
     "default_sources",
     "describe_interactions",
     "design_doc",
@@ -88,14 +100,18 @@ __all__ = [
     "mean_ndcg",
     "merged_candidates",
     "metrics_table",
+    "ndcg_by_history",
     "ndcg_by_split",
+    "protocol_table",
     "recall_by_history",
     "recall_curve",
     "recommend",
+    "relevance_threshold",
     "relevant",
     "shared_rows",
     "simulate_watches",
     "split",
+    "split_effect",
     "watch_matrix",
     # the kit's pieces its notebooks and exercise use
     "DesignDoc",

@@ -11,7 +11,10 @@ the same training data, so simulated and MovieLens data work alike). A video nob
 training has no learned vector (all zeros) and is left out of the diversity of its list (NaN when no
 list keeps two videos with vectors).
 
-:func:`ndcg_by_split` is notebook 2's comparison of the temporal and random splits.
+:func:`ndcg_by_split` (and :func:`split_effect`, its sentence) is notebook 2's comparison of the
+temporal and random splits; :func:`ndcg_by_history` splits a score between new and returning users.
+Every function takes ``threshold``, the engagement a test event needs to count as relevant
+(:func:`~.schema.relevance_threshold` names the notebooks' rules).
 """
 
 from __future__ import annotations
@@ -61,13 +64,24 @@ def mean_ndcg(
     return float(np.nanmean(evaluation_lists(top, test, threshold).ndcg_at(k)))
 
 
-def recommender_metrics(recommendations: pd.DataFrame, test: pd.DataFrame, train: pd.DataFrame, n_videos: int, video_vectors: np.ndarray, k: int = 10) -> dict[str, float]:
-    """The metrics of one recommender's lists (at most ``k`` per user are used)."""
+def recommender_metrics(
+    recommendations: pd.DataFrame,
+    test: pd.DataFrame,
+    train: pd.DataFrame,
+    n_videos: int,
+    video_vectors: np.ndarray,
+    k: int = 10,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> dict[str, float]:
+    """The metrics of one recommender's lists (at most ``k`` per user are used), a test event
+    relevant at ``threshold`` as in :func:`evaluation_lists`."""
     top = recommendations[recommendations["rank"] <= k]
-    lists = evaluation_lists(top, test)
-    score, group, video = -top["rank"].to_numpy(), top["user_id"].to_numpy(), top["video_id"].to_numpy()
-    share_watched = np.bincount(train["video_id"].to_numpy(), minlength=n_videos) / train["user_id"].nunique()
-    shown_share = np.maximum(share_watched[video], 1 / train["user_id"].nunique())  # a never-watched video counts as one user
+    lists = evaluation_lists(top, test, threshold)
+    score, group = -top["rank"].to_numpy(), top["user_id"].to_numpy()
+    video = top["video_id"].to_numpy()
+    n_train_users = train["user_id"].nunique()
+    watched_by = np.bincount(train["video_id"].to_numpy(), minlength=n_videos) / n_train_users
+    shown_share = np.maximum(watched_by[video], 1 / n_train_users)  # never watched: one user
     return {
         f"precision@{k}": float(np.nanmean(lists.precision_at(k))),
         f"recall@{k}": float(np.nanmean(lists.recall_at(k))),
@@ -82,23 +96,37 @@ def recommender_metrics(recommendations: pd.DataFrame, test: pd.DataFrame, train
 
 
 def _diversity(vectors: np.ndarray, score: np.ndarray, group: np.ndarray, k: int) -> float:
-    """Intra-list diversity over the videos that have a vector; NaN when no list keeps two of them."""
+    """Intra-list diversity over the videos that have a vector; NaN when no list keeps two."""
     has_vector = np.linalg.norm(vectors, axis=1) > 0
     if (pd.Series(has_vector).groupby(group).sum() < 2).all():
         return float("nan")
     return intra_list_diversity(vectors[has_vector], score[has_vector], group[has_vector], k)
 
 
-def metrics_table(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, train: pd.DataFrame, n_videos: int, video_vectors: np.ndarray, k: int = 10) -> pd.DataFrame:
+def metrics_table(
+    recommendations_by_model: dict[str, pd.DataFrame],
+    test: pd.DataFrame,
+    train: pd.DataFrame,
+    n_videos: int,
+    video_vectors: np.ndarray,
+    k: int = 10,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> pd.DataFrame:
     """One :func:`recommender_metrics` row per model."""
-    rows = {name: recommender_metrics(recs, test, train, n_videos, video_vectors, k) for name, recs in recommendations_by_model.items()}
+    rows = {
+        name: recommender_metrics(recs, test, train, n_videos, video_vectors, k, threshold)
+        for name, recs in recommendations_by_model.items()
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def ndcg_by_split(data: VideoData, k: int = 10, seed: int = 0) -> pd.DataFrame:
+def ndcg_by_split(
+    data: VideoData, k: int = 10, seed: int = 0, threshold: float = RELEVANT_ENGAGEMENT
+) -> pd.DataFrame:
     """NDCG@k of the most-popular list and of matrix factorisation, each trained and scored on every
     split of :data:`~.data.SPLITS` (random drawn with ``seed``): one row per model, one column per
-    split. The random split lets both train on the future, which flatters them."""
+    split. The random split lets both train on events after the ones they are asked to predict;
+    whether that raises or lowers a model's score depends on the data (:func:`split_effect`)."""
     columns = {}
     for kind in SPLITS:
         held_out = split(data, kind, seed=seed)
@@ -110,41 +138,110 @@ def ndcg_by_split(data: VideoData, k: int = 10, seed: int = 0) -> pd.DataFrame:
             "popular": recommend(PopularSource().fit(watched), watched, users, k),
             "matrix factorisation": recommend(mf, watched, users, k),
         }
-        table = metrics_table(recommendations, test, train, data.n_videos, mf.video_factors_, k)
+        table = metrics_table(
+            recommendations, test, train, data.n_videos, mf.video_factors_, k, threshold
+        )
         columns[kind] = table[f"ndcg@{k}"]
     return pd.DataFrame(columns)
 
 
-def recall_curve(recommendations: pd.DataFrame, test: pd.DataFrame, cutoffs) -> pd.Series:
-    """Mean recall@k of one ranked candidate list at each cut-off ``k`` (the candidate-stage curve)."""
-    lists = evaluation_lists(recommendations, test)
+def split_effect(by_split: pd.DataFrame) -> str:
+    """One sentence per model of :func:`ndcg_by_split`'s table: how the random split moved its
+    score against the temporal one (raised, lowered, or left it within 1% relative)."""
+    sentences = []
+    for model, row in by_split.iterrows():
+        temporal, random = row["temporal"], row["random"]
+        change = random / temporal - 1 if temporal > 0 else float("inf")
+        if abs(change) < 0.01:
+            verb = "leaves"
+        else:
+            verb = "raises" if change > 0 else "lowers"
+        sentences.append(
+            f"the random split {verb} {model}'s NDCG from {temporal:.4f} (temporal) "
+            f"to {random:.4f} ({change:+.0%})"
+        )
+    return "On these data, " + "; ".join(sentences) + "."
+
+
+def recall_curve(
+    recommendations: pd.DataFrame, test: pd.DataFrame, cutoffs,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> pd.Series:
+    """Mean recall@k of one ranked candidate list at each cut-off ``k`` (the candidate-stage
+    curve)."""
+    lists = evaluation_lists(recommendations, test, threshold)
     return pd.Series({k: float(np.nanmean(lists.recall_at(k))) for k in cutoffs}, name="recall")
 
 
-def recall_by_history(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, train: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Recall@k per model for users with no training history (cold start) and for returning users."""
-    returning = set(train["user_id"].unique())
+def recall_by_history(
+    recommendations_by_model: dict[str, pd.DataFrame],
+    test: pd.DataFrame,
+    train: pd.DataFrame,
+    k: int,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> pd.DataFrame:
+    """Recall@k per model for users with no training history (cold start) and for returning
+    users."""
+    return _by_history(recommendations_by_model, test, train, k, threshold, "recall_at")
+
+
+def ndcg_by_history(
+    recommendations_by_model: dict[str, pd.DataFrame],
+    test: pd.DataFrame,
+    train: pd.DataFrame,
+    k: int,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> pd.DataFrame:
+    """NDCG@k per model for new users (no training event) and for returning users, and the number
+    of test users of each kind (the ``users`` row): a model that learns from a user's history can
+    only beat the most-popular list where there is a history to learn from."""
+    table = _by_history(recommendations_by_model, test, train, k, threshold, "ndcg_at")
+    lists = evaluation_lists(next(iter(recommendations_by_model.values())), test, threshold)
+    returning = np.isin(lists.groups, train["user_id"].unique())
+    users = pd.DataFrame(
+        {"new users": [int((~returning).sum())], "returning users": [int(returning.sum())]},
+        index=["users"],
+    )
+    return pd.concat([table, users])
+
+
+def _by_history(recommendations_by_model, test, train, k, threshold, measure) -> pd.DataFrame:
+    returning = train["user_id"].unique()
     rows = {}
     for name, recs in recommendations_by_model.items():
-        lists = evaluation_lists(recs[recs["rank"] <= k], test)
-        recall = pd.Series(lists.recall_at(k), index=lists.groups)
-        is_returning = recall.index.isin(list(returning))
-        rows[name] = {"new users": float(recall[~is_returning].mean()), "returning users": float(recall[is_returning].mean())}
+        lists = evaluation_lists(recs[recs["rank"] <= k], test, threshold)
+        values = pd.Series(getattr(lists, measure)(k), index=lists.groups)
+        is_returning = values.index.isin(returning)
+        rows[name] = {
+            "new users": float(values[~is_returning].mean()),
+            "returning users": float(values[is_returning].mean()),
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def shared_rows(recommendations_by_model: dict[str, pd.DataFrame], test: pd.DataFrame, k: int = 10) -> dict:
-    """Several recommenders' top-``k`` lists as one set of (user, video) rows, for the ranking explorer.
+def shared_rows(
+    recommendations_by_model: dict[str, pd.DataFrame],
+    test: pd.DataFrame,
+    k: int = 10,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> dict:
+    """Several recommenders' top-``k`` lists as one set of (user, video) rows, for the ranking
+    explorer.
 
-    Rows are the union of every model's top ``k`` per user, for the users with a relevant test event.
-    A model's score of a row is ``-rank``, or ``-(k + 1)`` for a video it did not put in its top k, so
-    every model's first ``k`` rows are its own list. Returns the explorer's keyword arguments:
-    ``y_true``, ``scores_by_recommender``, ``group``, ``n_relevant`` and ``item``.
+    Rows are the union of every model's top ``k`` per user, for the users with a relevant test
+    event (at ``threshold``). A model's score of a row is ``-rank``, or ``-(k + 1)`` for a video it
+    did not put in its top k, so every model's first ``k`` rows are its own list. Returns the
+    explorer's keyword arguments: ``y_true``, ``scores_by_recommender``, ``group``, ``n_relevant``
+    and ``item``.
     """
-    liked = test[relevant(test)]
+    liked = test[relevant(test, threshold)]
     n_liked = liked.groupby("user_id").size()
-    tops = {name: recs[(recs["rank"] <= k) & recs["user_id"].isin(n_liked.index)] for name, recs in recommendations_by_model.items()}
-    rows = pd.concat([top[["user_id", "video_id"]] for top in tops.values()]).drop_duplicates().sort_values(["user_id", "video_id"], ignore_index=True)
+    tops = {
+        name: recs[(recs["rank"] <= k) & recs["user_id"].isin(n_liked.index)]
+        for name, recs in recommendations_by_model.items()
+    }
+    rows = pd.concat([top[["user_id", "video_id"]] for top in tops.values()]).drop_duplicates()
+    rows = rows.sort_values(["user_id", "video_id"], ignore_index=True)
     key = pd.MultiIndex.from_frame(rows)
     scores = {}
     for name, top in tops.items():
@@ -159,11 +256,15 @@ def shared_rows(recommendations_by_model: dict[str, pd.DataFrame], test: pd.Data
     }
 
 
-def candidate_set_recall(candidates: pd.DataFrame, test: pd.DataFrame) -> float:
+def candidate_set_recall(
+    candidates: pd.DataFrame, test: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT
+) -> float:
     """Mean recall of an unordered candidate set per user: the share of each user's relevant test
-    watches that are among their candidates, whatever the set's size (users with none left out)."""
+    watches that are among their candidates, whatever the set's size (users with none left
+    out)."""
     unordered = candidates[["user_id", "video_id"]].assign(rank=1)
-    return float(np.nanmean(evaluation_lists(unordered, test).recall_at(max(1, unordered.groupby("user_id").size().max()))))
+    depth = max(1, unordered.groupby("user_id").size().max())
+    return float(np.nanmean(evaluation_lists(unordered, test, threshold).recall_at(depth)))
 
 
 def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:

@@ -45,7 +45,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from mlsd.cases.video_recs.schema import relevant
+from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT, relevant
 from mlsd.ordering import rounded_scores, top_k_columns
 from mlsd.validation import check_int, check_number
 
@@ -168,22 +168,29 @@ class TwoStageRecommender:
     """Candidate sources, then a gradient-boosted ranker over their merged candidates.
 
     ``k_per_source`` candidates come from each source; ``label_share`` of the training period (by
-    time), in ``(0, 1)``, provides the ranker's labels.
+    time), in ``(0, 1)``, provides the ranker's labels: a pair is positive when the user went on to
+    watch the video in that window with engagement >= ``threshold`` (:func:`~.schema.relevant`).
     """
 
     def __init__(
-        self, k_per_source: int = 100, label_share: float = 0.2, max_iter: int = 200, seed: int = 0
+        self,
+        k_per_source: int = 100,
+        label_share: float = 0.2,
+        max_iter: int = 200,
+        seed: int = 0,
+        threshold: float = RELEVANT_ENGAGEMENT,
     ):
         check_number("label_share", label_share, 0, 1, low_open=True, high_open=True)
         self.k_per_source, self.label_share = k_per_source, label_share
         self.max_iter, self.seed = max_iter, seed
+        self.threshold = check_number("threshold", threshold, 0, 1)
 
     def fit(self, train: pd.DataFrame, n_users: int, n_videos: int) -> TwoStageRecommender:
         cutoff = train["time"].quantile(1 - self.label_share)
         history, window = train[train["time"] < cutoff], train[train["time"] >= cutoff]
         users = np.unique(window["user_id"].to_numpy())
         pairs = merged_candidates(history, users, n_users, n_videos, self.k_per_source, self.seed)
-        liked = window[relevant(window)]
+        liked = window[relevant(window, self.threshold)]
         labels = _pair_index(pairs).isin(_pair_index(liked))
         model = HistGradientBoostingClassifier(
             max_iter=self.max_iter,

@@ -26,8 +26,10 @@ Mapping onto :mod:`.schema`:
   (ml-100k's users 1 … 943 become 0 … 942), so codes do not depend on the order of the lines;
 - ``time``: days since the first rating of the file, ``(timestamp − first timestamp) / 86400``;
 - ``engagement``: ``rating / 5``, so a relevant event (engagement ≥ 0.8) is a rating of 4 or more;
-- extra columns ``rating`` (as in the file), ``original_user_id``, ``original_video_id`` and
-  ``timestamp`` (Unix seconds), to trace every row back to the file.
+- extra columns ``rating`` (as in the file), ``original_user_id``, ``original_video_id``,
+  ``timestamp`` (Unix seconds) and ``file_row`` (the rating's position among the file's data
+  lines, from 0), to trace every row back to the file — and to draw the published random splits,
+  which shuffle the ratings in file order (:mod:`.published`).
 
 Rows are sorted by timestamp; ratings with the same timestamp keep the order of the file.
 """
@@ -106,7 +108,8 @@ def load_movielens(path: str | os.PathLike) -> pd.DataFrame:
         One row per rating, sorted by time (stable): ``user_id``, ``video_id`` (dense codes in the
         order of the sorted original ids), ``time`` (days since the first rating), ``engagement``
         (``rating / 5``), ``rating``, ``original_user_id``, ``original_video_id``, ``timestamp``
-        (Unix seconds). It passes :func:`~mlsd.cases.video_recs.schema.check_table`.
+        (Unix seconds), ``file_row`` (the rating's position among the file's data lines, from 0).
+        It passes :func:`~mlsd.cases.video_recs.schema.check_table`.
 
     Raises
     ------
@@ -220,6 +223,7 @@ def _interactions(ratings: pd.DataFrame) -> pd.DataFrame:
             "original_user_id": user,
             "original_video_id": movie,
             "timestamp": timestamp,
+            "file_row": order.astype(np.int64, copy=False),
         },
         copy=False,
     )

@@ -12,7 +12,7 @@ one row per (user, video) event, so every notebook cell works on either source:
 Rows are sorted by ``time`` (ties keep their source order). Source-specific extra columns may
 follow (``watch_seconds`` in the simulator, ``rating`` for MovieLens). Whether an event counts as
 *relevant* for ranking metrics is a separate, documented choice: :func:`relevant`, the case's
-label rule.
+label rule, at a threshold the notebooks name with :data:`RELEVANCE`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlsd.validation import check_number
+from mlsd.validation import check_choice, check_number
 
 COLUMNS = ("user_id", "video_id", "time", "engagement")
 SIZE_COLUMNS = {"users": "user_id", "items": "video_id"}
@@ -28,15 +28,30 @@ SIZE_COLUMNS = {"users": "user_id", "items": "video_id"}
 LABEL_RULE = "relevant"
 """The function of this module that turns a row into the label ranking metrics score."""
 RELEVANT_ENGAGEMENT = 0.8
+RELEVANCE = {"liked": RELEVANT_ENGAGEMENT, "any": 0.0}
+"""The named relevance rules of the notebooks' ``relevance`` parameter, each an engagement threshold.
+
+``"liked"`` (the default): engagement >= 0.8 — a MovieLens rating of 4 or 5 stars, or watching at
+least 80% of a simulated video. ``"any"``: every held-out event, whatever its rating — the protocol
+of the published MovieLens-100k tables (microsoft/recommenders; ``datasets/movielens.md``), which
+treat "rated the movie at all" as the implicit signal to predict.
+"""
+
+
+def relevance_threshold(relevance: str) -> float:
+    """The engagement threshold of the named rule in :data:`RELEVANCE`."""
+    check_choice("relevance", relevance, tuple(RELEVANCE))
+    return RELEVANCE[relevance]
 
 
 def relevant(interactions: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT) -> np.ndarray:
-    """Events that count as relevant: ``engagement >= threshold``.
+    """Events that count as relevant: ``engagement >= threshold``, with ``threshold`` in [0, 1].
 
     At the default 0.8 that is a MovieLens rating of 4 or 5 out of 5 — a convention common in
-    published MovieLens top-k tables — or watching at least 80% of a simulated video.
+    published MovieLens top-k tables — or watching at least 80% of a simulated video; at 0 every
+    event counts (:data:`RELEVANCE`).
     """
-    check_number("threshold", threshold, 0, 1, low_open=True)
+    check_number("threshold", threshold, 0, 1)
     return interactions["engagement"].to_numpy() >= threshold
 
 
