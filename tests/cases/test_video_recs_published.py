@@ -125,3 +125,24 @@ def test_only_movielens_100k_is_called_comparable(data):
 def test_an_unknown_split_is_refused_naming_the_published_ones(data):
     with pytest.raises(ValueError, match="kind must be one of 'per-user 75/25'"):
         published.published_split(data.table, "temporal")
+
+
+@pytest.mark.parametrize("kind", published.SPLITS)
+def test_the_kit_row_is_the_published_baseline_pipeline_run_end_to_end(u_data, data, kind):
+    """recommenders' most-rated baseline as its notebook builds it, from the raw file: count the
+    training ratings, cross the test users with the movies, drop what each user rated in training,
+    score by count — with ties broken by the lower movie id, the kit's rule, the one difference."""
+    raw = _as_read_by_recommenders(u_data)
+    train, test = THEIR_SPLITS[kind](raw)
+    counts = train["itemID"].value_counts().rename_axis("itemID").reset_index(name="count")
+    pairs = pd.MultiIndex.from_product([test["userID"].unique(), counts["itemID"]],
+                                       names=["userID", "itemID"]).to_frame(index=False)
+    seen = pd.MultiIndex.from_frame(train[["userID", "itemID"]])
+    unseen = pairs[~pd.MultiIndex.from_frame(pairs).isin(seen)]
+    scored = unseen.merge(counts, on="itemID")
+    scored["prediction"] = scored["count"] - 1e-6 * scored["itemID"]
+    kit = published.protocol_table(data).set_index(["source", "model", "split"])
+    row = kit.loc[("this kit", "most rated", kind)]
+    for name, metric in [("map@10", theirs.map_at_k), ("ndcg@10", theirs.ndcg_at_k),
+                         ("precision@10", theirs.precision_at_k), ("recall@10", theirs.recall_at_k)]:
+        assert row[name] == pytest.approx(metric(test, scored, k=10, **COLUMNS), rel=1e-12), name
