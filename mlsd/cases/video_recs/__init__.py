@@ -39,6 +39,7 @@ from mlsd.cases.video_recs.data import (
 from mlsd.cases.video_recs.design import design_doc
 from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
+    history_effect,
     mean_ndcg,
     metrics_table,
     ndcg_by_history,
@@ -96,6 +97,7 @@ __all__ = [
     "feedback_loop",
     "funnel_stages",
     "future_leak_share",
+    "history_effect",
     "load_data",
     "mean_ndcg",
     "merged_candidates",

@@ -9,8 +9,9 @@ A recommender is trained on the past and judged on the future, so the honest spl
 **temporal** (:func:`temporal_split`): every event before a cut-off time trains, every later one
 tests. Many published MovieLens tables instead hold out a **random** 25% of each user's events
 (:func:`random_split`) — the model then trains on events that happened after the ones it is asked
-to predict (the future leaks into training, :func:`future_leak_share`), and popular-but-new videos
-look easier than they are. Comparing the two shows how much a random split flatters a model.
+to predict (the future leaks into training, :func:`future_leak_share`). Comparing the two shows
+what a random split does to a model's numbers: on the simulator it raises them, but on real data
+it can lower some (:func:`~.evaluation.split_effect` says which way, data by data).
 """
 
 from __future__ import annotations

@@ -205,6 +205,19 @@ def ndcg_by_history(
     return pd.concat([table, users])
 
 
+def history_effect(by_history: pd.DataFrame, model: str, baseline: str = "popular") -> str:
+    """The sentence under :func:`ndcg_by_history`'s table: how many test users are new, and
+    ``model``'s NDCG against ``baseline``'s for each kind of user."""
+    users = by_history.loc["users"]
+    new, total = int(users["new users"]), int(users.sum())
+    parts = [f"{new:,} of {total:,} test users ({new / total:.0%}) are new"]
+    for kind in ("new users", "returning users"):
+        ours, theirs = by_history.loc[model, kind], by_history.loc[baseline, kind]
+        verb = "beats" if ours > theirs else "does not beat"
+        parts.append(f"for {kind}, {model} {verb} {baseline}: {ours:.4f} against {theirs:.4f}")
+    return "On these data, " + "; ".join(parts) + "."
+
+
 def _by_history(recommendations_by_model, test, train, k, threshold, measure) -> pd.DataFrame:
     returning = train["user_id"].unique()
     rows = {}
