@@ -130,19 +130,30 @@ def ndcg_by_split(
     columns = {}
     for kind in SPLITS:
         held_out = split(data, kind, seed=seed)
-        train, test = held_out.train, held_out.test
-        watched = watch_matrix(train, data.n_users, data.n_videos)
-        users = np.unique(test["user_id"])
-        mf = MatrixFactorizationSource(seed=seed).fit(watched)
-        recommendations = {
-            "popular": recommend(PopularSource().fit(watched), watched, users, k),
-            "matrix factorisation": recommend(mf, watched, users, k),
-        }
-        table = metrics_table(
-            recommendations, test, train, data.n_videos, mf.video_factors_, k, threshold
-        )
+        table = baseline_metrics(data, held_out.train, held_out.test, k, seed, threshold)
         columns[kind] = table[f"ndcg@{k}"]
     return pd.DataFrame(columns)
+
+
+def baseline_metrics(
+    data: VideoData,
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    k: int = 10,
+    seed: int = 0,
+    threshold: float = RELEVANT_ENGAGEMENT,
+) -> pd.DataFrame:
+    """:func:`metrics_table` of the two reference recommenders trained on ``train``: the
+    most-popular list (``"popular"``) and matrix factorisation (PureSVD, ``seed``), each user of
+    ``test`` getting their top ``k``."""
+    watched = watch_matrix(train, data.n_users, data.n_videos)
+    users = np.unique(test["user_id"])
+    mf = MatrixFactorizationSource(seed=seed).fit(watched)
+    recommendations = {
+        "popular": recommend(PopularSource().fit(watched), watched, users, k),
+        "matrix factorisation": recommend(mf, watched, users, k),
+    }
+    return metrics_table(recommendations, test, train, data.n_videos, mf.video_factors_, k, threshold)
 
 
 def split_effect(by_split: pd.DataFrame) -> str:

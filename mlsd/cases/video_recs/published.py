@@ -43,13 +43,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from mlsd.cases.video_recs.data import VideoData
-from mlsd.cases.video_recs.evaluation import metrics_table
-from mlsd.cases.video_recs.models import (
-    MatrixFactorizationSource,
-    PopularSource,
-    recommend,
-    watch_matrix,
-)
+from mlsd.cases.video_recs.evaluation import baseline_metrics
 from mlsd.cases.video_recs.schema import relevance_threshold
 from mlsd.validation import check_choice, check_number
 
@@ -117,14 +111,8 @@ def protocol_table(data: VideoData, seed: int = 0) -> pd.DataFrame:
     rows = []
     for kind in SPLITS:
         train, test = published_split(data.table, kind)
-        watched = watch_matrix(train, data.n_users, data.n_videos)
-        users = np.unique(test["user_id"])
-        mf = MatrixFactorizationSource(seed=seed).fit(watched)
-        lists = {
-            "most rated": recommend(PopularSource().fit(watched), watched, users, K),
-            "matrix factorisation": recommend(mf, watched, users, K),
-        }
-        table = metrics_table(lists, test, train, data.n_videos, mf.video_factors_, K, threshold)
+        table = baseline_metrics(data, train, test, K, seed, threshold)
+        table = table.rename(index={"popular": "most rated"})
         for model, values in table[list(METRICS)].iterrows():
             rows.append({"model": model, "split": kind, **values.to_dict(), "source": "this kit"})
     published = PUBLISHED.drop(columns="where").assign(source=RECOMMENDERS)
