@@ -1,6 +1,7 @@
 """The kit's notebooks: where they are, what parameters they declare, and how targets name them.
 
-A target is a notebook path, a case-study name or ``--all``. A case study ``notebooks/03_ad_click/``
+A target is a notebook path, a folder of notebooks (``notebooks/03_ad_click``: the notebooks
+under it, without the exercise), a case-study name or ``--all``. A case study ``notebooks/03_ad_click/``
 is named ``03_ad_click``, ``ad_click`` or ``03``; it covers its folder's notebooks and its exercise
 ``exercises/03_ad_click.ipynb``. The start notebook ``notebooks/00_start_here.ipynb`` is named
 ``start_here`` (or ``00_start_here``, ``00``).
@@ -123,6 +124,9 @@ def _match(target: str, catalog: list[NotebookInfo], root: Path) -> list[Noteboo
                 return [next((nb for nb in catalog if nb.path == resolved), None) or load(resolved, root)]
         raise ParameterError(f"target {target}: no such notebook")
     matches = [nb for nb in catalog if target in case_names(nb, root)]
+    folder = next((c.resolve() for c in (as_path, root / as_path) if c.is_dir()), None)
+    if not matches and folder is not None:
+        matches = [nb for nb in catalog if nb.path.is_relative_to(folder)]
     if not matches:
         known = sorted({case_label(nb, root) for nb in catalog})
         raise ParameterError(f"target {target}: not a notebook or case study; known: {', '.join(known)}")

@@ -39,7 +39,9 @@ class RunPlan:
     """The checked runs, in target order, and one notice per given parameter that some ignore.
 
     A notice reads ``data_source is not a parameter of 2 of the 5 notebooks, which ignore it:
-    NOTEBOOK, NOTEBOOK``; the caller shows it before running.
+    NOTEBOOK, NOTEBOOK``; for ``data_source`` a second one names the notebooks that run on the
+    source given (``data_source: only NOTEBOOK, NOTEBOOK run on the source given; the other 2 run
+    on their simulator``). The caller shows them before running.
     """
 
     requests: list[RunRequest]
@@ -80,6 +82,8 @@ def plan_runs(
             problems.append(_unknown(name, notebooks))
         elif ignoring:
             notices.append(_ignored(name, ignoring, len(notebooks)))
+            if name == "data_source":
+                notices.append(_on_simulator(notebooks, ignoring))
     requests = []
     for notebook in notebooks:
         overrides = dict(notebook.smallest) if smallest else {}
@@ -106,6 +110,14 @@ def _checked(notebook: NotebookInfo, name: str, value, is_text: bool, problems: 
 def _ignored(name: str, ignoring: list[str], total: int) -> str:
     share = f"{len(ignoring)} of the {total} notebooks"
     return f"{name} is not a parameter of {share}, which ignore it: {', '.join(ignoring)}"
+
+
+def _on_simulator(notebooks: list[NotebookInfo], ignoring: list[str]) -> str:
+    taking = [nb.name for nb in notebooks if nb.name not in ignoring]
+    return (
+        f"data_source: only {', '.join(taking)} run on the source given; the other "
+        f"{len(ignoring)} run on their simulator"
+    )
 
 
 def _unknown(name: str, notebooks: list[NotebookInfo]) -> str:
