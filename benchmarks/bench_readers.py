@@ -4,8 +4,9 @@ pd.read_csv of the same file, which checks nothing.
 At scale 1 the files are a 1,000,000-line MovieLens ``u.data`` (tab-separated user, item, rating,
 Unix time) and a 1,000,000-line Criteo click log in the layout of ``train.txt`` (label, 13
 integer and 26 categorical fields, many empty), both written from seeded values; both readers
-must give the same values. :func:`write_criteo` writes the Criteo file alone, for measuring
-``load_criteo`` (``datasets/criteo.md``).
+must give the same values. :func:`write_criteo` writes the Criteo file alone, and
+:func:`criteo_as_csv` rewrites it in the comma-separated layout, for measuring ``load_criteo`` on
+both (``datasets/criteo.md``).
 
 Run ``python benchmarks/bench_readers.py [scale]`` to print the rows.
 """
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from common import main, row
-from mlsd.cases.ad_click.criteo import CATEGORICAL_FEATURES, INTEGER_FEATURES, TRAIN_TXT
+from mlsd.cases.ad_click.criteo import CATEGORICAL_FEATURES, CSV_HEADER, INTEGER_FEATURES, TRAIN_TXT
 from mlsd.cases.video_recs.movielens import U_DATA
 from mlsd.readers import read_table
 
@@ -93,6 +94,16 @@ def write_criteo(path: str | Path, n: int, seed: int = 0) -> Path:
         columns[name] = values
     pd.DataFrame(columns).to_csv(path, sep="\t", header=False, index=False, na_rep="")
     return Path(path)
+
+
+def criteo_as_csv(source: str | Path, target: str | Path, first_id: int = 10_000_000) -> Path:
+    """Rewrite a file in the ``train.txt`` layout as the comma-separated layout: the header
+    ``Id,Label,I1,…,C26``, then each line with an ``Id`` (from ``first_id``) and commas for tabs."""
+    with open(source, encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
+        out.write(CSV_HEADER + "\n")
+        for number, line in enumerate(lines, start=first_id):
+            out.write(f"{number},{line.replace(chr(9), ',')}")
+    return Path(target)
 
 
 def _same_criteo_values(ours: pd.DataFrame, plain: pd.DataFrame) -> bool:

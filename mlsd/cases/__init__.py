@@ -25,7 +25,10 @@ Every case package ``mlsd/cases/<name>/`` holds these modules, each with one job
     The one table every source is mapped onto: ``COLUMNS`` (with a ``time`` column, in days),
     ``check_table(frame, source=...)`` (returns the frame, or raises one ValueError naming the
     source), ``SIZE_COLUMNS`` (``{"users": ..., "items": ...}``: the id columns a table's sizes
-    count) and the label rule, the function named by ``LABEL_RULE``.
+    count) and the label rule, the function named by ``LABEL_RULE``. A real source whose columns
+    cannot be mapped onto that table without inventing them (ad click's Criteo logs: anonymous
+    features, no ids) keeps a second table kind, which the schema documents and checks; its
+    sizes count no ids.
 ``simulate``
     The generative story, in the module docstring, and the simulator that draws a world with its
     truth, whose table passes ``check_table``.

@@ -89,7 +89,8 @@ class CaseData:
         The one table of the case, passing its ``schema.check_table``.
     sizes : dict of str to int or float
         Measured on ``table`` (see :func:`table_sizes`): ``rows``, the distinct values of each of
-        the schema's ``SIZE_COLUMNS`` (``users``, ``items``) and ``days``, the time span.
+        the schema's ``SIZE_COLUMNS`` (``users``, ``items``) and ``days``, the time span. A table
+        without user or item ids (ad click's feature-hashed logs) has only ``rows`` and ``days``.
     world : object or None
         The simulator's world, with its truth, when ``source`` is ``"simulated"``; else None.
     """

@@ -8,6 +8,7 @@ from mlsd.cases.ad_click.evaluation import (
     NEVER_CLICK,
     SLICE_COLUMNS,
     accuracy_at_half,
+    accuracy_gap,
     slice_scorecards,
 )
 from mlsd.evaluation import scorecards_by
@@ -38,3 +39,11 @@ def test_slices_are_scorecards_by_device_and_by_ad_age():
     pd.testing.assert_frame_equal(slices["device"], by_device)
     assert list(slices["ad age"].index) == ["established ad", "new ad (< 2 days)"]
     assert slices["ad age"].loc["new ad (< 2 days)", "n"] == (rows["ad_age_days"] < 2).sum()
+
+
+def test_accuracy_gap_names_the_best_model_and_its_points_above_the_constant():
+    accuracy = {"lr": 0.9812, "trees": 0.9822, "truth": 0.99, NEVER_CLICK: 0.98}
+    assert accuracy_gap(accuracy) == (
+        "Never predicting a click is right on 98.0% of the test rows; the most accurate model, "
+        "trees, on 98.2%: +0.2 points."
+    )

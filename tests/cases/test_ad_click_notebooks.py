@@ -1,16 +1,32 @@
-"""What the ad-click notebooks record at their defaults, checked against what the simulator's truth implies.
+"""What the ad-click notebooks record at their defaults, checked against what the simulator's truth implies,
+and that notebooks 2 and 4 run on Criteo files (written here in each exact layout).
 
 The records are read from the committed notebooks; nbval (in the same test run) re-executes those notebooks
 and fails if any output, records included, no longer reproduces, so these are the numbers a fresh run gives.
 """
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
-from kit_factory import KIT_ROOT
+from kit_factory import KIT_ROOT, run_mlsd
+from mlsd.cases.ad_click import (
+    CRITEO_MEANINGFUL_ROWS,
+    held_out_predictions,
+    load_data,
+    published_sources,
+    published_table,
+    scorecards,
+    split,
+    write_synthetic_criteo,
+)
 from mlsd.cases.ad_click.simulate import DELAY_MEDIAN_HOURS, DELAY_SIGMA
+from mlsd.cases.contract import STAGES
 from mlsd.records import read_records
+from mlsd.runs.catalog import resolve_targets
+from mlsd.runs.plan import plan_runs
 
 CASE = KIT_ROOT / "notebooks" / "03_ad_click"
 
@@ -68,3 +84,62 @@ def test_exercise_records_the_learners_answers():
     r = read_records(KIT_ROOT / "exercises" / "03_ad_click.ipynb")
     assert r["chosen_cadence_days"] in (1, 2, 4, 7)
     assert r["design_points_missing"] == 0
+
+
+# --- on a Criteo file ------------------------------------------------------------------------------
+
+CRITEO_ROWS = 3_000
+CRITEO_NOTEBOOKS = ("2_metrics", "4_tradeoffs")
+
+
+def _stream_text(notebook) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("layout", ["train.txt", "csv"])
+def test_notebooks_2_and_4_run_on_a_criteo_file_of_each_layout(tmp_path, layout):
+    path = write_synthetic_criteo(tmp_path / "clicks", CRITEO_ROWS, layout=layout, seed=6).path
+    out = tmp_path / "out"
+    targets = [f"notebooks/03_ad_click/{name}.ipynb" for name in CRITEO_NOTEBOOKS]
+    result = run_mlsd("run", *targets, "--out", str(out), "-p", "data_source", "criteo", "-p", "data_path", str(path), "-p", "seed", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    metrics, tradeoffs = (read_records(out / target) for target in targets)
+    data = load_data("criteo", str(path))
+    held_out = split(data)
+    scored = held_out_predictions(data, held_out, label_window_hours=24.0, seed=2)
+    expected = scorecards(scored.y_test, scored.predictions)
+    for model, short in (("baseline", "baseline"), ("logistic regression", "lr"), ("gradient-boosted trees", "gbdt")):
+        assert metrics[f"{short}_auc"] == pytest.approx(expected.loc[model, "roc_auc"], rel=1e-9)
+        assert metrics[f"{short}_ne"] == pytest.approx(expected.loc[model, "normalized_entropy"], rel=1e-9)
+    assert not any(name.startswith("truth_") for name in metrics)  # no truth on a real log
+    assert metrics["data_source"] == tradeoffs["data_source"] == "criteo"
+    assert metrics["data_rows"] == tradeoffs["data_rows"] == CRITEO_ROWS
+    # downsampling on the file's own rows: raw probabilities too high, the correction brings them back
+    assert metrics["downsampled_raw_calibration_ratio"] > 1.5 > metrics["downsampled_corrected_calibration_ratio"]
+    assert tradeoffs["downsample_3pct_raw_calibration_ratio"] > 2
+    assert abs(tradeoffs["downsample_3pct_corrected_calibration_ratio"] - 1) < abs(tradeoffs["downsample_3pct_raw_calibration_ratio"] - 1)
+    assert tradeoffs["first_alert_day"] == 11  # the simulator-only sections ran on a simulated market
+    printed = _stream_text(out / targets[0])
+    assert f"Only {CRITEO_ROWS:,} lines: below {CRITEO_MEANINGFUL_ROWS:,}" in printed and "not meaningful" in printed
+    assert "0.7655" not in printed  # published numbers come from the package table, shown as a table
+    assert "run on a simulated market" in _stream_text(out / targets[1])
+
+
+def test_the_published_numbers_are_the_sources_own():
+    table = published_table()
+    assert table.loc["LightGBM (recommenders)", "roc_auc"] == pytest.approx(0.76554, abs=5e-6)
+    assert table.loc["LightGBM (recommenders)", "log_loss"] == pytest.approx(0.46826, abs=5e-6)
+    assert table.loc["FFM, 2014 winners", "log_loss"] == 0.44479  # private leaderboard
+    assert len(published_sources()) == len(table)
+
+
+def test_a_case_folder_run_on_criteo_names_the_notebooks_that_take_it(tmp_path):
+    notebooks = resolve_targets(["notebooks/03_ad_click"], False, KIT_ROOT)
+    assert [nb.path.name for nb in notebooks] == [f"{stage}.ipynb" for stage in STAGES]
+    plan = plan_runs(notebooks, {}, [("data_source", "criteo"), ("data_path", str(tmp_path / "f.txt"))])
+    taking = ", ".join(f"notebooks/03_ad_click/{name}.ipynb" for name in CRITEO_NOTEBOOKS)
+    assert f"data_source: only {taking} run on the source given; the other 2 run on their simulator" in plan.notices
+    by_name = {Path(run.notebook.name).stem: run.parameters.get("data_source") for run in plan.requests}
+    assert by_name == {"1_problem_framing": None, "2_metrics": "criteo", "3_architecture": None, "4_tradeoffs": "criteo"}

@@ -1,21 +1,29 @@
 """Ad click prediction: ads are ranked by bid × pCTR, so the probability itself must be right.
 
 Click models — a smoothed-CTR baseline, hashed logistic regression with crosses, gradient-boosted
-trees on historical counters — on a simulated marketplace whose click probabilities are known.
+trees on historical counters — on a simulated marketplace whose click probabilities are known, and
+on a real Criteo click log the learner brings (``data_source="criteo"``, ``datasets/criteo.md``).
 The notebooks (``notebooks/03_ad_click/``) and the exercise use this façade only::
 
     from mlsd.cases import ad_click as case
     data = case.load_data("simulated", seed=7)
+    data = case.load_data("criteo", "datasets/real/criteo/dac_sample.txt")
 
 The package, one job per module:
 
-- :mod:`.schema` — the impressions table every source is mapped onto, and the label rule
-  (:func:`~.schema.clicks_within`: clicked within a window)
+- :mod:`.schema` — the impressions table every simulated source is mapped onto, the label rule
+  (:func:`~.schema.clicks_within`: clicked within a window), and the second table kind, the
+  feature-hashed log (:func:`~.schema.check_hashed_log`)
 - :mod:`.simulate` — the generative story: a marketplace with known click probabilities, drift,
   delayed clicks and an optional traffic shift
-- :mod:`.data` — the sources, :func:`~.data.load_data`, and the split by day
-- :mod:`.criteo` — the Criteo click logs (Kaggle 2014): their layouts, the reader, the summary;
-  not yet a source of :func:`~.data.load_data`
+- :mod:`.data` — the sources, :func:`~.data.load_data`, the split by day (simulated) and the
+  ordered 80/10/10 split (Criteo)
+- :mod:`.criteo` — the Criteo click logs (Kaggle 2014): their layouts, the reader, the summary
+- :mod:`.criteo_models` — models for Criteo rows: the training click rate, hashed logistic
+  regression with binned integers and crosses, gradient-boosted trees on frequency-coded categories
+- :mod:`.criteo_synthetic` — files in Criteo's exact layouts with a planted signal and its truth
+- :mod:`.published` — published results on Criteo's files, with their sources
+- :mod:`.lessons` — the notebooks' experiments for whichever source the data came from
 - :mod:`.features` — hashed categoricals with crosses; as-of-day historical click rates
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
 - :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
@@ -28,10 +36,30 @@ The package, one job per module:
 """
 
 from mlsd.cases.ad_click.auction import mean_true_ctr_by_ad, miscalibration_effect
-from mlsd.cases.ad_click.data import SOURCES, load_data, split
+from mlsd.cases.ad_click.criteo import describe_criteo
+from mlsd.cases.ad_click.criteo_models import CriteoClickRate, CriteoGBDT, CriteoLogisticRegression
+from mlsd.cases.ad_click.criteo_synthetic import write_synthetic_criteo
+from mlsd.cases.ad_click.data import CRITEO_MEANINGFUL_ROWS, SOURCES, load_data, split
 from mlsd.cases.ad_click.design import design_doc
-from mlsd.cases.ad_click.evaluation import NEVER_CLICK, accuracy_at_half, slice_scorecards
+from mlsd.cases.ad_click.evaluation import (
+    NEVER_CLICK,
+    accuracy_at_half,
+    accuracy_gap,
+    slice_scorecards,
+)
+from mlsd.cases.ad_click.lessons import (
+    beside_published,
+    clicks,
+    downsampled_predictions_for,
+    downsampling_tradeoff_for,
+    held_out_predictions,
+    logistic_regression,
+    print_source_notes,
+    simulated_world,
+    slice_table,
+)
 from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
+from mlsd.cases.ad_click.published import PUBLISHED, published_sources, published_table
 from mlsd.cases.ad_click.schema import clicks_within
 from mlsd.cases.ad_click.serving import (
     LATENCY_BUDGET_MS,
@@ -65,30 +93,49 @@ CASE = CaseInfo(number=3, name="ad_click", title="Ad click prediction", sources=
 __all__ = [
     # the case
     "CASE",
+    "CRITEO_MEANINGFUL_ROWS",
     "LATENCY_BUDGET_MS",
     "NEVER_CLICK",
+    "PUBLISHED",
     "SOURCES",
+    "CriteoClickRate",
+    "CriteoGBDT",
+    "CriteoLogisticRegression",
     "HashedLogisticRegression",
     "HistoricalGBDT",
     "SmoothedCTRBaseline",
     "accuracy_at_half",
+    "accuracy_gap",
+    "beside_published",
+    "clicks",
     "clicks_within",
+    "describe_criteo",
     "design_doc",
     "downsampled_predictions",
+    "downsampled_predictions_for",
     "downsampling_tradeoff",
+    "downsampling_tradeoff_for",
     "exploration_simulation",
     "freshness_decay",
     "funnel_stages",
+    "held_out_predictions",
     "label_window_tradeoff",
     "load_data",
+    "logistic_regression",
     "mean_true_ctr_by_ad",
     "miscalibration_effect",
+    "print_source_notes",
+    "published_sources",
+    "published_table",
     "request_latency",
     "retraining_cadence",
     "simulate_market",
+    "simulated_world",
     "slice_scorecards",
+    "slice_table",
     "split",
     "train_serve_skew",
+    "write_synthetic_criteo",
     # the kit's pieces its notebooks and exercise use
     "CalibrationExplorer",
     "CalibrationExplorerState",

@@ -4,8 +4,9 @@ Models are compared with :func:`mlsd.evaluation.scorecards` (ROC AUC, average pr
 normalized entropy, calibration ratio, ECE): the auction prices with the probability itself, so
 calibration counts as much as ranking. Two views complete it:
 
-- :func:`accuracy_at_half` — accuracy of "click when p >= 0.5" against never predicting a click:
-  on rare clicks the constant wins, which is why accuracy is not a click model's metric;
+- :func:`accuracy_at_half` — accuracy of "click when p >= 0.5" against never predicting a click,
+  and :func:`accuracy_gap`, the sentence saying how far the best model gets above the constant:
+  on rare clicks hardly at all, which is why accuracy is not a click model's metric;
 - :func:`slice_scorecards` — normalized entropy and calibration ratio by device and by ad age
   (ads younger than :data:`NEW_AD_DAYS` days against established ones), where a model that is
   calibrated on average can be off for a slice.
@@ -33,6 +34,19 @@ def accuracy_at_half(y_true, predictions: dict[str, np.ndarray]) -> dict[str, fl
     }
     accuracy[NEVER_CLICK] = float(np.mean(y_true == 0))
     return accuracy
+
+
+def accuracy_gap(accuracy: dict[str, float]) -> str:
+    """The sentence under :func:`accuracy_at_half`'s numbers: the constant's accuracy (the share of
+    rows without a click), and the best model's, in percentage points above it (the simulator's
+    ``"truth"``, when present, is not a model and is left out)."""
+    constant = accuracy[NEVER_CLICK]
+    models = {name: value for name, value in accuracy.items() if name not in (NEVER_CLICK, "truth")}
+    best = max(models, key=models.get)
+    return (
+        f"Never predicting a click is right on {constant:.1%} of the test rows; the most accurate "
+        f"model, {best}, on {models[best]:.1%}: {100 * (models[best] - constant):+.1f} points."
+    )
 
 
 def slice_scorecards(impressions: pd.DataFrame, y_true, y_prob) -> dict[str, pd.DataFrame]:

@@ -120,8 +120,12 @@ def _device_codes(device: pd.Series) -> np.ndarray:
 
 
 def _bucket(field_index: int, values: np.ndarray, n_buckets: int) -> np.ndarray:
-    key = (np.uint64(field_index) << np.uint64(32)) + values.astype(np.uint64)
-    return (_splitmix64(key) % np.uint64(n_buckets)).astype(np.int64)
+    return hash_buckets((np.uint64(field_index) << np.uint64(32)) + values.astype(np.uint64), n_buckets)
+
+
+def hash_buckets(keys: np.ndarray, n_buckets: int) -> np.ndarray:
+    """The column of each uint64 ``key``: ``splitmix64(key) mod n_buckets`` (int64)."""
+    return (_splitmix64(keys) % np.uint64(n_buckets)).astype(np.int64)
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:

@@ -17,6 +17,14 @@ One row per impression shown, sorted by ``time``:
 A source may add columns after these; the simulator adds ``true_ctr``, the truth no real log has.
 The label is a design choice, not a column: :func:`clicks_within` counts a click only when it
 arrived within a window, as a pipeline that must train before every late click is in would.
+
+A second table kind: **feature-hashed logs.** A public click log such as Criteo's has none of the
+columns above — no ids, device, slot, bid or click delay, only anonymous integer and hashed
+categorical features — so mapping it onto the impressions would invent them. It keeps its own
+columns instead, those of :data:`~.criteo.COLUMNS`: ``label`` (the click as the log's publisher
+defined it, so no label window applies), ``I1`` … ``I13``, ``C1`` … ``C26`` and ``time`` (days,
+in file order); :func:`check_hashed_log` checks it. It has no ``SIZE_COLUMNS``: its sizes are its
+rows and days. The models of :mod:`.criteo_models` read it; those of :mod:`.models` read impressions.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.cases.ad_click.criteo import COLUMNS as HASHED_LOG_COLUMNS
 from mlsd.validation import check_number
 
 DEVICES = ("mobile", "desktop", "tablet")
@@ -72,3 +81,19 @@ def check_table(impressions: pd.DataFrame, source: str = "impressions") -> pd.Da
     if not impressions["time"].is_monotonic_increasing:
         raise ValueError(f"{source}: rows must be sorted by time")
     return impressions
+
+
+def check_hashed_log(log: pd.DataFrame, source: str = "click log") -> pd.DataFrame:
+    """Return ``log`` unchanged if it is a feature-hashed log (the columns of
+    :data:`HASHED_LOG_COLUMNS`, ``label`` 0 or 1, sorted by ``time``, at least one row), else raise
+    one ValueError that names ``source`` and the first rule broken."""
+    missing = [column for column in HASHED_LOG_COLUMNS if column not in log.columns]
+    if missing:
+        raise ValueError(f"{source}: missing columns {missing}; a hashed log has {list(HASHED_LOG_COLUMNS)}")
+    if log.empty:
+        raise ValueError(f"{source}: no rows")
+    if not np.isin(log["label"].to_numpy(), (0, 1)).all():
+        raise ValueError(f"{source}: label must be 0 or 1")
+    if not log["time"].is_monotonic_increasing:
+        raise ValueError(f"{source}: rows must be sorted by time")
+    return log

@@ -17,7 +17,8 @@ keeps the results independent of the number of cores.
 - :func:`retraining_cadence` — retrain every 1, 2, 4, 7 days: quality against trainings.
 - :func:`label_window_tradeoff` — wait longer for clicks (complete labels) or train on fresher data.
 - :func:`downsampling_tradeoff`, :func:`downsampled_predictions` — negative downsampling: cheaper
-  training, intact ranking, broken probabilities until corrected.
+  training, intact ranking, broken probabilities until corrected; :func:`downsampling_table`
+  builds the table from any model's predictions (:mod:`.lessons` uses it on Criteo rows).
 - :func:`exploration_simulation` — ε-exploration for new ads in an auction, against the cold-start trap.
 """
 
@@ -313,6 +314,15 @@ def downsampling_tradeoff(
     """
     y_test, raw_predictions = downsampled_predictions(market, first_test_day, rates, seed)
     train_labels = _downsampling_split(market, first_test_day)[0]["click"].to_numpy()
+    return downsampling_table(y_test, raw_predictions, train_labels, seed)
+
+
+def downsampling_table(
+    y_test: np.ndarray, raw_predictions: dict[float, np.ndarray], train_labels: np.ndarray, seed: int
+) -> pd.DataFrame:
+    """The table of :func:`downsampling_tradeoff` from test labels, the raw predictions of a model
+    trained at each keep rate (``{rate: p}``) and the training labels before downsampling (whose
+    negatives were kept with ``seed``, as :func:`~.models.downsample_negatives` draws them)."""
     rows = []
     for rate, raw in raw_predictions.items():
         corrected = undo_downsampling(raw, rate)
