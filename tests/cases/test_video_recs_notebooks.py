@@ -63,22 +63,34 @@ def test_exercise_records_the_learners_answers():
     assert r["leak"] > 0.5 and r["design_points_missing"] == 0
 
 
+LAYOUTS = {
+    "u.data": ("", "{u}\t{i}\t{r}\t{t}"),
+    "ratings.dat": ("", "{u}::{i}::{r}::{t}"),
+    "ratings.csv": ("userId,movieId,rating,timestamp\n", "{u},{i},{r},{t}"),
+}
+"""Each MovieLens layout: its header and the format of a line (see mlsd.cases.video_recs.movielens)."""
+
+
 def _write_movielens_u_data(path, seed=0, n_users=120, n_items=300, n_ratings=6_000):
+    """Seeded ratings in the layout the file name says (u.data, ratings.dat or ratings.csv)."""
+    header, line = LAYOUTS[path.name]
     rng = np.random.default_rng(seed)
     pairs = {(int(u), int(i)) for u, i in zip(rng.integers(1, n_users + 1, n_ratings), rng.zipf(1.3, n_ratings) % n_items + 1)}
-    lines = [f"{u}\t{i}\t{rng.integers(1, 6)}\t{881250949 + 3_600 * k}" for k, (u, i) in enumerate(sorted(pairs))]
-    path.write_text("\n".join(lines) + "\n")
+    lines = [line.format(u=u, i=i, r=rng.integers(1, 6), t=881250949 + 3_600 * k) for k, (u, i) in enumerate(sorted(pairs))]
+    path.write_text(header + "\n".join(lines) + "\n")
     return path
 
 
-def test_the_notebooks_run_on_a_movielens_file(tmp_path):
-    ratings = _write_movielens_u_data(tmp_path / "u.data")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_notebooks_run_on_a_movielens_file(tmp_path, layout):
+    ratings = _write_movielens_u_data(tmp_path / layout)
     out = tmp_path / "out"
     targets = [f"notebooks/01_video_recs/{name}.ipynb" for name in ("1_problem_framing", "2_metrics", "3_architecture")]
     result = run_mlsd("run", *targets, "--jobs", "2", "--out", str(out), "-p", "data_source", "movielens", "-p", "data_path", str(ratings))
     assert result.returncode == 0, result.stdout + result.stderr
     framing = read_records(out / targets[0])
-    assert framing["n_events"] == len(ratings.read_text().splitlines())
+    assert framing["n_events"] == len(ratings.read_text().splitlines()) - bool(LAYOUTS[layout][0])
+    assert read_records(out / targets[1])["data_rows"] == framing["n_events"]
 
 
 def test_the_metrics_notebook_scores_a_movielens_file_under_the_published_protocol(tmp_path):
