@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab explore sweeps bench notebooks pins clean
+.PHONY: run test lab explore sweeps bench claims notebooks pins clean
 
 run: $(INSTALLED)  ## execute every notebook with default parameters into runs/<timestamp>/
 	$(BIN)/mlsd run --all --jobs $(JOBS)
@@ -28,6 +28,9 @@ sweeps: $(INSTALLED)  ## run the shipped parameter sweeps (resumable) and write 
 	$(BIN)/mlsd sweep notebooks/01_video_recs/4_tradeoffs.ipynb --grid sweeps/video_exploration.yaml --jobs $(JOBS)
 	$(BIN)/mlsd report runs/sweeps/video_exploration --x epsilon --hue rounds \
 		--y explore_coverage --y popular_coverage --y popular_log_top_decile_last
+
+claims: $(INSTALLED)  ## every notebook over seeds 1-5 at its defaults: which claims hold, into notebooks/CLAIMS.md
+	$(BIN)/mlsd claims --all --seeds 1 2 3 4 5 --jobs $(JOBS)
 
 bench: $(INSTALLED)  ## benchmarks against reference implementations, ratios printed
 	$(BIN)/python benchmarks/run.py

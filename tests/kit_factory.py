@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -64,9 +65,10 @@ def write_notebook(
 
 
 
-def run_mlsd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real `mlsd` command in a subprocess and capture its output."""
-    return subprocess.run([sys.executable, "-m", "mlsd.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+def run_mlsd(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `mlsd` command in a subprocess and capture its output; ``env`` adds variables."""
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "mlsd.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=600, env=environment)
 
 
 def answer_ctrl_c() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mlsd.claims import note_data
 from mlsd.records import record
 
 SIMULATED = "simulated"
@@ -101,7 +102,9 @@ class CaseData:
     world: object | None
 
     def record(self) -> None:
-        """Record ``data_source`` and ``data_<size>`` for every size, so a run says what it used."""
+        """Record ``data_source`` and ``data_<size>`` for every size, so a run says what it used,
+        and tell the notebook's claims whether the data are real (:func:`mlsd.claims.note_data`)."""
+        note_data(real=self.source != SIMULATED)
         record("data_source", self.source)
         for name, value in self.sizes.items():
             record(f"data_{name}", value)
