@@ -15,17 +15,22 @@ REFERENCE_COLOUR = "grey"
 
 
 def lines(
-    ax, x, series, *, xlabel: str, ylabel: str, title: str, reference=None, legend=True, **settings
+    ax, x, series, *, xlabel: str, ylabel: str, title: str, reference=None, points=None,
+    legend=True, **settings
 ):
     """One line with markers per entry of ``series`` against ``x``, the axes labelled and titled.
 
     ``series`` maps a label to the y values (a dict, or a DataFrame's columns); ``reference`` maps
     a label to what the lines are compared with, drawn grey and dotted: a horizontal line for a
-    single number, a curve for one value per x (the truth, a ceiling). ``settings`` go to
-    ``ax.set`` (``xscale="log"``, ``ylim=...``); ``legend=False`` leaves the legend out.
+    single number, a curve for one value per x (the truth, a ceiling). ``points`` maps a label to
+    one ``(x, y)`` drawn as a black square: a result that exists at one x only (a merged candidate
+    set at its own length). ``settings`` go to ``ax.set`` (``xscale="log"``, ``ylim=...``);
+    ``legend=False`` leaves the legend out.
     """
     for label, y in series.items():
         ax.plot(x, y, "o-", label=label)
+    for label, (point_x, point_y) in (points or {}).items():
+        ax.plot([point_x], [point_y], "s", color="black", label=label)
     for label, value in (reference or {}).items():
         if np.ndim(value) == 0:
             ax.axhline(value, color=REFERENCE_COLOUR, ls=":", label=label)

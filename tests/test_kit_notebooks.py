@@ -5,6 +5,7 @@ import json
 import pytest
 from kit_factory import KIT_ROOT, run_mlsd
 
+from mlsd.claims import MODE_VARIABLE, read_claims
 from mlsd.params import parameters_source
 from mlsd.records import read_records
 from mlsd.runs.catalog import discover
@@ -39,10 +40,15 @@ def test_notebook_is_committed_executed_without_errors(notebook):
 
 @pytest.fixture(scope="module")
 def smallest_run(tmp_path_factory):
-    """Every kit notebook executed once at its smallest sizes, shared by the tests below."""
+    """Every kit notebook executed once at its smallest sizes and at a seed none of them defaults
+    to, its claims checked (those that need the default sizes left out), shared by the tests below."""
     out = tmp_path_factory.mktemp("smallest")
-    result = run_mlsd("run", "--all", "--smallest", "--jobs", "2", "--out", str(out))
+    result = run_mlsd("run", "--all", "--smallest", *SMALLEST_SEED, "--jobs", "2", "--out", str(out),
+                      env={MODE_VARIABLE: "smallest"})
     return out, result
+
+
+SMALLEST_SEED = ("-p", "seed", "2")
 
 
 def test_every_notebook_runs_at_its_smallest_sizes_and_records_results(smallest_run):
@@ -52,9 +58,30 @@ def test_every_notebook_runs_at_its_smallest_sizes_and_records_results(smallest_
         assert read_records(out / notebook.name), f"{notebook.name} recorded nothing"
 
 
+def test_the_claims_hold_at_the_smallest_sizes_on_another_seed_except_those_that_need_defaults(smallest_run):
+    out, result = smallest_run
+    assert result.returncode == 0, result.stdout + result.stderr
+    claims = {nb.name: read_claims(out / nb.name) for nb in NOTEBOOKS}
+    assert sum(len(found) for found in claims.values()) >= 10
+    for name, found in claims.items():
+        for entry in found:
+            expected = None if entry["needs_default_sizes"] else True
+            assert entry["held"] is expected, f"{name}: {entry['statement']}"
+
+
+def test_every_claim_of_the_committed_notebooks_is_in_the_claims_table():
+    table = (KIT_ROOT / "notebooks" / "CLAIMS.md").read_text()
+    for notebook in NOTEBOOKS:
+        for entry in read_claims(notebook.path):
+            assert entry["held"] is True, f"{notebook.name}: {entry['statement']}"
+            assert f"(`{entry['name']}`) | ✓ | ✓ | ✓ | ✓ | ✓ | holds |" in table, (
+                f"{notebook.name}: claim {entry['name']} is not shown holding on seeds 1-5 "
+                "in notebooks/CLAIMS.md (make claims)")
+
+
 def test_start_here_records_are_the_same_for_the_same_parameters_byte_for_byte(smallest_run, tmp_path):
     out, _ = smallest_run
-    assert run_mlsd("run", "start_here", "--smallest", "--out", str(tmp_path)).returncode == 0
+    assert run_mlsd("run", "start_here", "--smallest", *SMALLEST_SEED, "--out", str(tmp_path)).returncode == 0
     again = json.dumps(read_records(tmp_path / "notebooks/00_start_here.ipynb"))
     assert again == json.dumps(read_records(out / "notebooks/00_start_here.ipynb"))
 

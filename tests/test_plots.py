@@ -34,3 +34,13 @@ def test_lines_can_leave_the_legend_out():
     ax = Figure().subplots()
     plots.lines(ax, [0, 1], {"only": [1, 2]}, xlabel="x", ylabel="y", title="t", legend=False)
     assert ax.get_legend() is None
+
+
+def test_lines_draws_a_result_that_exists_at_one_x_as_a_single_black_square():
+    ax = Figure().subplots()
+    plots.lines(ax, [10, 100], {"mf": [0.1, 0.4]}, xlabel="k", ylabel="recall", title="t",
+                points={"merged, 100 per source": (157, 0.46)})
+    drawn = {line.get_label(): line for line in ax.get_lines()}
+    point = drawn["merged, 100 per source"]
+    assert (list(point.get_xdata()), list(point.get_ydata())) == ([157], [0.46])
+    assert point.get_marker() == "s" and point.get_linestyle() == "None"

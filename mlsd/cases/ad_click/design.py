@@ -20,7 +20,8 @@ def design_doc() -> DesignDoc:
             "The auction service consumes pCTR on every request.",
         ],
         cost_of_failure=[
-            "Over-predicted pCTR: the wrong ad wins and advertisers are overcharged (calibration ratio > 1).",
+            "Miscalibrated pCTR (calibration ratio away from 1): the wrong ad wins and prices move; an "
+            "over-predicted winner pays less per click, an under-predicted ad loses auctions it should win.",
             "Under-predicted pCTR: good ads lose auctions and revenue is left on the table.",
             "Late prediction: the request times out and the slot is filled by the fallback, or left empty.",
             "Biased prediction: new ads or small advertisers never get shown (cold start feeds itself).",
