@@ -11,14 +11,19 @@ What a claim does when it does not hold depends on the kernel's environment vari
 ``MLSD_CLAIMS`` (:data:`MODES`):
 
 ``check`` (the default)
-    raise :class:`ClaimFailed` naming the statement.
+    raise :class:`ClaimFailed` naming the statement — when the notebook runs with the parameters
+    its lessons are written for: the defaults, any ``seed`` (``mlsd.check_parameters`` tells
+    :func:`note_parameters` which differ). With other values (a sweep over ``epsilon``, a learner
+    trying ``k = 3``) a claim that fails is shown as not holding *with these parameters*, naming
+    them, and the notebook goes on: what changes with a parameter is worth seeing, not an error.
 ``record``
     show ✗ and store it as failed, without raising: ``mlsd claims`` runs every notebook over
     several seeds this way and tabulates which claims hold on which seed.
 ``smallest``
-    as ``check``, except that a claim made with ``needs_default_sizes=True`` — one that only
-    holds with the data of the notebook's default sizes — is shown as not checked and stored with
-    ``held`` None: the test suite's run of every notebook at its smallest sizes uses it.
+    raise whatever the parameters, except that a claim made with ``needs_default_sizes=True`` —
+    one that only holds with the data of the notebook's default sizes — is shown as not checked
+    and stored with ``held`` None: the test suite's run of every notebook at its smallest sizes
+    uses it.
 
 Claims are lessons about the simulator, whose generative story is known. A notebook that runs on
 a real dataset (a case's ``data.record()`` tells :func:`note_data`) checks them too, but a claim
@@ -40,7 +45,7 @@ CLAIM_MIME = "application/vnd.mlsd.claim+json"
 MODES = ("check", "record", "smallest")
 MODE_VARIABLE = "MLSD_CLAIMS"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_DATA = {"real": False}
+_DATA = {"real": False, "changed": ()}
 
 
 class ClaimFailed(AssertionError):
@@ -66,18 +71,35 @@ def claim(name: str, statement: str, holds, *, needs_default_sizes: bool = False
     mode = claims_mode()
     held = None if mode == "smallest" and needs_default_sizes else bool(holds)
     mark = {True: "✓", False: "✗ does not hold:", None: "· not checked at these sizes:"}[held]
-    if held is False and _DATA["real"]:
-        mark = "✗ does not hold on these data:"
+    excused = _why_not_raised(mode) if held is False else ""
+    if excused:
+        mark = f"✗ does not hold {excused}:"
     entry = {"name": name, "statement": statement, "held": held,
              "needs_default_sizes": bool(needs_default_sizes)}
     display({CLAIM_MIME: entry, "text/plain": f"{mark} {statement}"}, raw=True)
-    if held is False and mode != "record" and not _DATA["real"]:
+    if held is False and mode != "record" and not excused:
         raise ClaimFailed(f"claim {name} does not hold: {statement}")
 
 
 def note_data(real: bool) -> None:
     """Tell the claims whether the notebook runs on a real dataset (True) or the simulator."""
     _DATA["real"] = bool(real)
+
+
+def note_parameters(changed) -> None:
+    """Tell the claims which parameters differ from the notebook's defaults (``seed`` aside), as
+    ``name=value`` texts."""
+    _DATA["changed"] = tuple(changed)
+
+
+def _why_not_raised(mode: str) -> str:
+    """Why a failing claim does not stop the notebook in ``mode`` — "on these data", "with these
+    parameters (…)" — or "" when it does."""
+    if _DATA["real"]:
+        return "on these data"
+    if mode == "check" and _DATA["changed"]:
+        return f"with these parameters ({', '.join(_DATA['changed'])})"
+    return ""
 
 
 def claims_mode() -> str:

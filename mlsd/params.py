@@ -30,6 +30,8 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlsd.claims import note_parameters
+
 TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 
 _DECLARATION = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*=")
@@ -188,7 +190,9 @@ def check_parameters(namespace: dict | None = None, source: str | None = None) -
     notebook's, where ``mlsd run`` or papermill may have injected new ones. Reading the executed
     cell rather than the file means the check works wherever the kernel was started (JupyterLab,
     Voilà, nbval, papermill from any folder) and for a copied or renamed notebook. Float
-    parameters given as ints are converted to float in the namespace.
+    parameters given as ints are converted to float in the namespace. The notebook's claims are
+    told which values differ from the declared defaults (``seed`` aside,
+    :func:`mlsd.claims.note_parameters`).
 
     Raises
     ------
@@ -202,10 +206,15 @@ def check_parameters(namespace: dict | None = None, source: str | None = None) -
     if source is None:
         raise ParameterError("no parameters cell has run in this kernel; run the cell tagged 'parameters' first")
     values = {}
-    for name, parameter in parse_parameters(source).items():
+    declared = parse_parameters(source)
+    for name, parameter in declared.items():
         if name not in namespace:
             raise ParameterError(f"parameter {name} is declared but has no value; run the parameters cell first")
         values[name] = namespace[name] = parameter.check(namespace[name])
+    note_parameters(
+        f"{name}={value!r}" for name, value in values.items()
+        if name != "seed" and value != declared[name].default
+    )
     return values
 
 

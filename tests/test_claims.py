@@ -116,3 +116,39 @@ def test_a_notebook_that_failed_on_a_seed_fails_its_claims_there(tmp_path):
     table, n_claims, holding = claims_table(results)
     assert (n_claims, holding) == (1, 0)
     assert "| ✓ | error | **no** |" in table
+
+
+def test_with_parameters_other_than_the_defaults_a_failing_claim_names_them_and_goes_on(shown):
+    from mlsd.claims import note_parameters
+
+    note_parameters(["epsilon=0.0"])
+    try:
+        claim("exploration_widens", "exploration widens coverage", False)
+        assert shown[0]["text/plain"] == (
+            "✗ does not hold with these parameters (epsilon=0.0): exploration widens coverage")
+    finally:
+        note_parameters([])
+
+
+def test_the_smallest_mode_raises_whatever_the_parameters(shown, monkeypatch):
+    from mlsd.claims import note_parameters
+
+    monkeypatch.setenv(MODE_VARIABLE, "smallest")
+    note_parameters(["n=10"])
+    try:
+        with pytest.raises(ClaimFailed):
+            claim("small", "holds at any size", False)
+    finally:
+        note_parameters([])
+
+
+def test_check_parameters_tells_the_claims_which_values_differ_from_the_defaults():
+    from mlsd.claims import _DATA
+    from mlsd.params import check_parameters
+
+    source = "seed: int = 7  # seed, in [0, 10]\nk: int = 10  # list length, in [1, 100]\n"
+    check_parameters({"seed": 3, "k": 10}, source)
+    assert _DATA["changed"] == ()
+    check_parameters({"seed": 7, "k": 5}, source)
+    assert _DATA["changed"] == ("k=5",)
+    check_parameters({"seed": 7, "k": 10}, source)
