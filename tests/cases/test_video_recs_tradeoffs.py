@@ -58,3 +58,10 @@ def test_arguments_are_validated(world):
         feedback_loop(world, PopularSource, start_day=30, rounds=0)
     with pytest.raises(ValueError, match="slate_size must be an integer >= 1; got 0"):
         feedback_loop(world, PopularSource, start_day=30, slate_size=0)
+
+
+def test_exploration_only_shows_videos_already_uploaded():
+    late = simulate_watches(n_users=200, n_videos=400, n_events=8_000, new_video_share=0.9, seed=2)
+    loop = feedback_loop(late, PopularSource, start_day=10, rounds=2, epsilon=1.0, seed=2)
+    online_by_last_day = (late.videos["upload_time"] <= 12).mean()
+    assert loop["catalog_coverage"].max() <= online_by_last_day < 0.5

@@ -6,8 +6,9 @@ Feedback loop
     A recommender trained on logged watches decides what is shown; users can only watch what is
     shown; the next model trains on those watches. Each round, every user gets a slate of
     ``slate_size`` videos from a source fit on everything logged so far; with probability
-    ``epsilon`` a slot shows a uniformly random video instead (exploration), and the last
-    ``fresh_slots`` slots show random videos uploaded in the past week (freshness). A shown video is
+    ``epsilon`` a slot shows a uniformly random video among those uploaded by then instead
+    (exploration), and the last ``fresh_slots`` slots show random videos uploaded in the past week
+    (freshness). A shown video is
     watched with probability equal to the simulator's *expected engagement* of that user for it,
     and the watch is logged with that engagement. A popularity source shows everyone the same few
     videos, so the log, and then the next model, concentrate on them: catalog coverage collapses.
@@ -53,9 +54,11 @@ def feedback_loop(world, make_source: Callable[[], object], start_day: float, ro
     for round_number in range(1, rounds + 1):
         watched = watch_matrix(logged, n_users, n_videos)
         slates = recommend(make_source().fit(watched), watched, users, slate_size)
+        today = start_day + round_number
         explore = rng.random(len(slates)) < epsilon
-        slates.loc[explore, "video_id"] = rng.integers(0, n_videos, int(explore.sum()))
-        _fill_fresh_slots(slates, world.videos, start_day + round_number, slate_size, fresh_slots, rng)
+        online = np.flatnonzero(uploaded <= today)  # a random slot can only show an uploaded video
+        slates.loc[explore, "video_id"] = rng.choice(online, int(explore.sum()))
+        _fill_fresh_slots(slates, world.videos, today, slate_size, fresh_slots, rng)
         engagement = world.expected_engagement(slates["user_id"].to_numpy(), slates["video_id"].to_numpy())
         fresh = ~watched[slates["user_id"].to_numpy(), slates["video_id"].to_numpy()].A1.astype(bool)
         watches = fresh & (rng.random(len(slates)) < engagement)
