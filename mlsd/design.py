@@ -6,7 +6,9 @@ and completeness checks both read that table.
 
 ``DesignDoc`` holds one filled checklist. Each field is a string (prose) or a list of strings
 (bullets); a blank string, an empty list or a list of blank strings counts as still to fill. In a
-notebook, a ``DesignDoc`` as the last expression of a cell renders as Markdown.
+notebook, a ``DesignDoc`` as the last expression of a cell renders as Markdown. Lists may also hold
+the structured entries of :mod:`mlsd.design_review` (a budget, a dependency, an alert, ...) beside
+the prose; :meth:`DesignDoc.review` checks what they say against each other.
 
 Examples
 --------
@@ -28,6 +30,8 @@ import dataclasses
 import inspect
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from mlsd.design_review import ENTRY_FIELDS, Review, review
 
 __all__ = ["CHECKLIST", "DesignDoc", "Part", "Point"]
 
@@ -200,6 +204,11 @@ class DesignDoc:
         checked = _checked_title(value) if name == "title" else _checked_answer(name, value)
         object.__setattr__(self, name, checked)
 
+    def review(self) -> Review:
+        """The cross-field review of this design: findings with their reasons (see
+        :mod:`mlsd.design_review`)."""
+        return review(self)
+
     def missing(self) -> list[str]:
         """Names of the fields still to fill, in checklist order."""
         return [part.field for part in _PARTS if not self._filled(part)]
@@ -286,26 +295,26 @@ def _checked_title(value) -> str:
     return value
 
 
-def _checked_answer(name: str, value) -> str | list[str]:
+def _checked_answer(name: str, value) -> str | list:
     if isinstance(value, str):
         return value
+    allowed = [kind for kind, fields in ENTRY_FIELDS.items() if name in fields]
+    what = "a string or a list of strings" + (
+        f", {' and '.join(kind.__name__ for kind in allowed)} entries" if allowed else "")
     if not isinstance(value, list):
-        raise TypeError(
-            f"DesignDoc.{name} must be a string or a list of strings; got {type(value).__name__}"
-        )
+        raise TypeError(f"DesignDoc.{name} must be {what}; got {type(value).__name__}")
     for position, item in enumerate(value):
-        if not isinstance(item, str):
-            raise TypeError(
-                f"DesignDoc.{name} must be a string or a list of strings; "
-                f"{name}[{position}] is {type(item).__name__}"
-            )
+        if not isinstance(item, (str, *allowed)):
+            raise TypeError(f"DesignDoc.{name} must be {what}; "
+                            f"{name}[{position}] is {type(item).__name__}")
     return list(value)
 
 
-def _lines(value: str | list[str]) -> list[str]:
-    """The non-blank entries of an answer, each dedented and stripped."""
+def _lines(value: str | list) -> list[str]:
+    """The non-blank entries of an answer, each dedented and stripped; structured entries as text."""
     entries = [value] if isinstance(value, str) else value
-    return [inspect.cleandoc(entry) for entry in entries if entry.strip()]
+    return [inspect.cleandoc(entry) if isinstance(entry, str) else str(entry)
+            for entry in entries if not isinstance(entry, str) or entry.strip()]
 
 
 def _indent(text: str, prefix: str) -> str:

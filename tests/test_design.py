@@ -163,7 +163,8 @@ def test_filling_a_field_after_construction_updates_completeness():
 
 @pytest.mark.parametrize("value, type_name", [(3, "int"), (None, "NoneType"), (("a",), "tuple")])
 def test_answer_of_the_wrong_type_raises_type_error_naming_field_and_type(value, type_name):
-    expected = f"DesignDoc.serving must be a string or a list of strings; got {type_name}"
+    expected = (f"DesignDoc.serving must be a string or a list of strings, Budget and Dependency "
+                f"entries; got {type_name}")
     with pytest.raises(TypeError, match=expected):
         DesignDoc(title="T", serving=value)
 
