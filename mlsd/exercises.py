@@ -66,7 +66,8 @@ def check_close(actual, expected, *, what: str, hint: str, rel: float = 1e-6, ab
     """Check that a number (or an array of numbers) is close to the expected one.
 
     Passes when ``|actual - expected| <= max(rel * |expected|, abs)`` for every element, the
-    tolerance of ``pytest.approx``; NaN is never close. ``actual`` must be a number or an array of
+    tolerance of ``pytest.approx``; NaN is never close, and an infinite expected value is matched
+    only by the same infinity. ``actual`` must be a number or an array of
     the expected shape — a bool, a string or None fails with a message saying so.
 
     Parameters
@@ -94,7 +95,9 @@ def check_close(actual, expected, *, what: str, hint: str, rel: float = 1e-6, ab
         _fail(what, _describe(expected), _not_a(actual, wanted), hint)
     if actual_array.shape != expected_array.shape:
         _fail(what, _describe_shape(expected_array), _describe_shape(actual_array), hint)
-    tolerance = np.maximum(rel * np.abs(expected_array), abs)
+    with np.errstate(invalid="ignore"):
+        tolerance = np.where(np.isfinite(expected_array),
+                             np.maximum(rel * np.abs(expected_array), abs), 0.0)
     close = (actual_array == expected_array) | (np.abs(actual_array - expected_array) <= tolerance)
     if not close.all():
         _fail(what, *_describe_difference(actual_array, expected_array, ~close), hint)

@@ -93,6 +93,13 @@ def test_check_close_tolerances_are_relative_then_absolute():
     assert "expected 0, got 1e-09" in failure_of(check_close, 1e-9, 0.0)
 
 
+def test_an_infinite_expected_value_is_matched_only_by_the_same_infinity():
+    check_close(float("inf"), float("inf"), what="x", hint="h")
+    assert "expected inf, got 0.0639" in failure_of(check_close, 0.0639, float("inf"))
+    assert "expected inf, got -inf" in failure_of(check_close, -np.inf, np.inf)
+    assert "wrong values: 1 of 2" in failure_of(check_close, [1.0, 5.0], [1.0, np.inf])
+
+
 def test_numbers_that_round_alike_are_shown_with_enough_digits_to_differ():
     assert "expected 0.333333, got 0.333334" in failure_of(check_close, 1 / 3 + 1e-6, 1 / 3)
     assert "expected 0.3333333333, got 0.3333333343" in failure_of(check_close, 1 / 3 + 1e-9, 1 / 3, rel=1e-12)
