@@ -2,9 +2,19 @@
 
 Each stage's latency is log-normal: ``median × exp(σ · Z)`` with ``Z ~ Normal(0, 1)``, so
 ``p99 = median × exp(2.326 σ)``. Stages run one after another, so a request's latency is the sum.
-The 99th percentile of the sum is *less* than the sum of the stages' 99th percentiles (slow stages
-rarely coincide): budgeting each stage at its own p99 wastes budget, and only simulating (or
-measuring) the whole path tells what share of requests meet the deadline.
+
+Independent stages (``correlation=0``, the default): the 99th percentile of the sum is *less* than
+the sum of the stages' 99th percentiles (slow stages rarely coincide): budgeting each stage at its
+own p99 wastes budget, and only simulating (or measuring) the whole path tells what share of
+requests meet the deadline.
+
+Correlated stages (``0 < correlation <= 1``): a request that is slow in one stage is often slow in
+the others — a busy host, a garbage-collection pause, a cold cache, a large request. Model: each
+request draws one shared slowdown ``S ~ Normal(0, 1)``, and stage ``s`` has
+``Z_s = sqrt(ρ) S + sqrt(1 − ρ) ε_s`` with independent ``ε_s ~ Normal(0, 1)``. Each stage keeps its
+own log-normal (the same p50 and p99); any two stages' log-latencies have correlation ``ρ``. As
+``ρ → 1`` the slow stages coincide and the total's p99 rises to the sum of the stage p99s (at
+``ρ = 1`` every stage sits at the same quantile, so the quantiles add up exactly).
 """
 
 from __future__ import annotations
@@ -32,13 +42,23 @@ class Stage:
         check_number(f"stage {self.name}: sigma", self.sigma, 0)
 
 
-def simulate_latency(stages: list[Stage], n_requests: int = 100_000, seed: int = 0) -> pd.DataFrame:
-    """Latency of each stage for ``n_requests`` simulated requests (one column per stage, in ms)."""
+def simulate_latency(stages: list[Stage], n_requests: int = 100_000, seed: int = 0,
+                     correlation: float = 0.0) -> pd.DataFrame:
+    """Latency of each stage for ``n_requests`` simulated requests (one column per stage, in ms).
+
+    ``correlation`` ``ρ`` in ``[0, 1]`` is the correlation of any two stages' log-latencies, through
+    one slowdown shared by the stages of a request (module docstring); 0 keeps them independent
+    (and draws exactly what it drew before the option existed).
+    """
     if not stages:
         raise ValueError("stages is empty; give at least one Stage")
     n_requests = check_int("n_requests", n_requests, 1)
+    correlation = check_number("correlation", correlation, 0, 1)
     rng = np.random.default_rng(seed)
     draws = rng.standard_normal((n_requests, len(stages)))
+    if correlation > 0:
+        shared = rng.standard_normal((n_requests, 1))
+        draws = np.sqrt(correlation) * shared + np.sqrt(1 - correlation) * draws
     medians = np.array([stage.median_ms for stage in stages])
     sigmas = np.array([stage.sigma for stage in stages])
     return pd.DataFrame(medians * np.exp(sigmas * draws), columns=[stage.name for stage in stages])

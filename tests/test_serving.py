@@ -56,3 +56,40 @@ def test_same_seed_same_latencies():
 def test_bad_input_is_named(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# --- correlated stages ---------------------------------------------------------------------------
+
+STAGES = [Stage("a", 5.0, 0.6), Stage("b", 8.0, 0.4), Stage("c", 2.0, 0.8)]
+
+
+def test_independent_stages_draw_what_they_drew_before_the_option():
+    assert simulate_latency(STAGES, 2_000, seed=4).equals(simulate_latency(STAGES, 2_000, seed=4, correlation=0.0))
+    rng = np.random.default_rng(4)
+    expected = np.array([5.0, 8.0, 2.0]) * np.exp(np.array([0.6, 0.4, 0.8]) * rng.standard_normal((2_000, 3)))
+    np.testing.assert_array_equal(simulate_latency(STAGES, 2_000, seed=4).to_numpy(), expected)
+
+
+@pytest.mark.parametrize("correlation", [0.0, 0.5, 1.0])
+def test_correlation_keeps_each_stage_lognormal_and_correlates_their_logs(correlation):
+    samples = simulate_latency(STAGES, 200_000, seed=3, correlation=correlation)
+    for stage in STAGES:
+        assert samples[stage.name].median() == pytest.approx(stage.median_ms, rel=0.01)
+        assert samples[stage.name].quantile(0.99) == pytest.approx(stage.median_ms * math.exp(Z_99 * stage.sigma), rel=0.03)
+    logs = np.log(samples.to_numpy())
+    off_diagonal = np.corrcoef(logs.T)[np.triu_indices(3, 1)]
+    assert off_diagonal == pytest.approx([correlation] * 3, abs=0.01)
+
+
+def test_correlated_stages_push_the_total_p99_to_the_sum_of_stage_p99s():
+    ratios = []
+    for correlation in (0.0, 0.3, 0.6, 1.0):
+        table = latency_budget(simulate_latency(STAGES, 100_000, seed=1, correlation=correlation), 20.0)
+        ratios.append(table.loc["total", "p99_ms"] / table.loc["sum of stage p99s", "p99_ms"])
+    assert ratios[0] < 0.85 and np.all(np.diff(ratios) > 0)
+    assert ratios[-1] == pytest.approx(1.0, abs=1e-3)  # comonotone stages: quantiles add up
+
+
+def test_correlation_outside_zero_one_is_named():
+    with pytest.raises(ValueError, match=r"correlation must be a number in \[0, 1\]; got 1.5"):
+        simulate_latency(STAGES, 10, correlation=1.5)

@@ -7,6 +7,7 @@ from mlsd.cases.ad_click.serving import (
     SIMULATED_REQUESTS,
     funnel_stages,
     request_latency,
+    tail_by_correlation,
 )
 from mlsd.serving import Stage, latency_budget, simulate_latency
 
@@ -44,3 +45,13 @@ def test_request_latency_is_the_latency_budget_of_the_simulated_stages():
 def test_bad_sizes_are_named(arguments, message):
     with pytest.raises(ValueError, match=message):
         funnel_stages(*arguments)
+
+
+def test_tail_by_correlation_reads_the_request_latency_at_each_correlation():
+    table = tail_by_correlation(200, 20.0, correlations=(0.0, 0.5, 1.0), seed=2)
+    assert table["correlation"].tolist() == [0.0, 0.5, 1.0]
+    independent = request_latency(200, 20.0, seed=2)
+    assert table["p99_total_ms"].iloc[0] == independent.loc["total", "p99_ms"]
+    half = request_latency(200, 20.0, seed=2, correlation=0.5)
+    assert table["within_budget"].iloc[1] == half.loc["total", "within_budget"]
+    assert table["p99_over_sum"].iloc[0] < 0.8 and table["p99_over_sum"].iloc[-1] == pytest.approx(1.0, abs=1e-3)

@@ -14,9 +14,12 @@ from mlsd.cases.ad_click.tradeoffs import (
     downsampling_tradeoff,
     exploration_simulation,
     freshness_decay,
+    history_at_equal_compute,
     label_window_tradeoff,
     retraining_cadence,
+    second_prices,
 )
+from mlsd.cases.ad_click.auction import run_auctions
 from mlsd.cases.ad_click.models import HistoricalGBDT, SmoothedCTRBaseline
 from mlsd.cases.ad_click.simulate import DELAY_MEDIAN_HOURS, DELAY_SIGMA, simulate_market
 from mlsd.metrics import normalized_entropy
@@ -51,7 +54,7 @@ def test_freshness_decay_has_one_row_per_later_day(market):
     table = freshness_decay(market, 9, SmoothedCTRBaseline)
     assert list(table.columns) == [
         "day", "days_since_training", "normalized_entropy", "fresh_normalized_entropy",
-        "truth_normalized_entropy", "calibration_ratio",
+        "truth_normalized_entropy", "calibration_ratio", "gap", "gap_low", "gap_high",
     ]
     assert table["day"].tolist() == list(range(9, 14))
     assert table["days_since_training"].tolist() == list(range(5))
@@ -84,7 +87,7 @@ def test_freshness_decay_is_deterministic(market):
 def test_retraining_cadence_counts_trainings_and_shares_fits(market):
     factory = CountingFactory()
     table = retraining_cadence(market, 7, factory, cadences=(1, 2, 4, 7))
-    assert list(table.columns) == ["cadence_days", "trainings", "training_rows", "mean_normalized_entropy", "ne_vs_daily"]
+    assert list(table.columns) == ["cadence_days", "trainings", "training_rows", "mean_normalized_entropy", "ne_vs_daily", "ne_vs_daily_low", "ne_vs_daily_high", "truth_ne_vs_daily", "truth_ne_vs_daily_low", "truth_ne_vs_daily_high"]
     assert table["trainings"].tolist() == [7, 4, 2, 1]
     assert factory.made == 7
     assert table["ne_vs_daily"].iloc[0] == 0
@@ -116,18 +119,33 @@ def test_retraining_cadence_runs_the_boosted_trees(market):
 
 @pytest.fixture(scope="module")
 def label_windows(market):
-    return label_window_tradeoff(market, 13, windows_hours=(1, 6, 24, 72), train_window_days=7)
+    return label_window_tradeoff(market, 13, windows_hours=(1, 6, 24, 72), train_window_days=7, equal_rows=False)
 
 
 def test_label_window_columns_and_rows(label_windows, market):
     assert list(label_windows.columns) == [
         "window_hours", "clicks_missed_share", "freshest_label_age_hours", "training_rows",
-        "normalized_entropy", "calibration_ratio",
+        "normalized_entropy", "calibration_ratio", "calibration_ratio_low", "calibration_ratio_high",
+        "truth_calibration_ratio", "mix_drift",
     ]
     assert label_windows["freshest_label_age_hours"].tolist() == [1, 6, 24, 72]
     time = market.impressions["time"]
     expected_rows = [((time >= 6) & (time < 13 - hours / 24)).sum() for hours in (1, 6, 24, 72)]
     assert label_windows["training_rows"].tolist() == expected_rows
+    assert (label_windows["calibration_ratio_low"] < label_windows["calibration_ratio"]).all()
+    assert (label_windows["calibration_ratio"] < label_windows["calibration_ratio_high"]).all()
+
+
+def test_label_windows_at_equal_rows_train_on_as_many_rows_as_the_longest_keeps(market):
+    equal = label_window_tradeoff(market, 13, windows_hours=(1, 24, 72), seed=2)
+    time = market.impressions["time"]
+    assert equal["training_rows"].tolist() == [((time >= 6) & (time < 13 - 3)).sum()] * 3
+    served = market.impressions[market.impressions["day"] == 13]
+    assert equal.attrs["click_noise"] == pytest.approx(served["true_ctr"].mean() / served["click"].mean())
+    # the calibration ratio is the truth's ratio times the decision day's click noise
+    np.testing.assert_allclose(equal["calibration_ratio"], equal["truth_calibration_ratio"] * equal.attrs["click_noise"])
+    full_72 = market.impressions[(time >= 6) & (time < 10)]
+    assert equal["mix_drift"].iloc[-1] == pytest.approx(full_72["true_ctr"].mean() / served["true_ctr"].mean())
 
 
 def test_label_window_missed_clicks_follow_the_delay_distribution(label_windows, market):
@@ -212,7 +230,7 @@ def exploration():
 def test_exploration_columns_and_bounds(exploration):
     assert list(exploration.columns) == ["epsilon", "expected_revenue", "revenue_vs_oracle", "new_ad_impression_share", "good_new_ads_found"]
     assert exploration["epsilon"].tolist() == [0.0, 0.02, 0.05, 0.1, 0.2]
-    assert ((exploration["revenue_vs_oracle"] > 0) & (exploration["revenue_vs_oracle"] <= 1)).all()
+    assert ((exploration["revenue_vs_oracle"] > 0) & (exploration["revenue_vs_oracle"] < 1.5)).all()
     assert exploration[["new_ad_impression_share", "good_new_ads_found"]].stack().between(0, 1).all()
 
 
@@ -230,11 +248,23 @@ def test_exploration_is_deterministic_and_each_epsilon_independent_of_the_others
     assert_frame_equal(alone, exploration[exploration["epsilon"] == 0.1].reset_index(drop=True))
 
 
-def test_exploration_with_every_ad_known_and_no_newcomers_matches_the_oracle():
+def test_a_lone_ad_pays_nothing_in_a_second_price_auction():
     table = exploration_simulation(n_rounds=500, epsilons=(0.0,), n_initial_ads=1, new_ads_per_1000_rounds=0)
-    assert table["revenue_vs_oracle"].iloc[0] == pytest.approx(1.0)
+    assert table["expected_revenue"].iloc[0] == 0  # no runner-up, no reserve
+    assert np.isnan(table["revenue_vs_oracle"].iloc[0])  # the truthful auction earns nothing either
     assert table["new_ad_impression_share"].iloc[0] == 0
     assert np.isnan(table["good_new_ads_found"].iloc[0])
+
+
+def test_with_a_runner_up_the_winner_pays_a_price_below_its_bid():
+    """Two known ads in every auction, no exploration: the winner pays the loser's eCPM over its
+    own estimate, at most its bid, so revenue is positive and below the first-price revenue."""
+    table = exploration_simulation(n_rounds=2_000, epsilons=(0.0,), n_initial_ads=2, new_ads_per_1000_rounds=0,
+                                   eligible_share=1.0, seed=1)
+    oracle = table["expected_revenue"].iloc[0] / table["revenue_vs_oracle"].iloc[0]
+    assert 0 < table["expected_revenue"].iloc[0]
+    assert 0.5 < table["revenue_vs_oracle"].iloc[0] < 1.5  # near the truthful second price
+    assert oracle > 0
 
 
 # --- argument checks -----------------------------------------------------------------------------
@@ -260,6 +290,9 @@ def bad_calls(market):
         (lambda: downsampling_tradeoff(market, 10, rates=(1.5,)), "rates"),
         (lambda: downsampled_predictions(market, 0), "first_test_day"),
         (lambda: downsampled_predictions(market, 10, seed=-1), "seed"),
+        (lambda: label_window_tradeoff(market, 13, seed=-1), "seed must be an integer >= 0"),
+        (lambda: history_at_equal_compute(market, 10, recent_days=10), r"recent_days must be an integer in \[1, 9\]; got 10"),
+        (lambda: history_at_equal_compute(market, 0), "first_test_day"),
         (lambda: exploration_simulation(n_rounds=0), "n_rounds must be an integer >= 1; got 0"),
         (lambda: exploration_simulation(epsilons=(0.1, 1.2)), r"epsilons must be distinct values, each a number in \[0, 1\], at least one"),
         (lambda: exploration_simulation(n_initial_ads=0), "n_initial_ads"),
@@ -283,3 +316,21 @@ def test_tables_are_dataframes_with_one_row_per_setting(market):
         exploration_simulation(n_rounds=1_000, epsilons=(0.0, 0.5)),
     ]
     assert all(isinstance(table, pd.DataFrame) and len(table) == 2 for table in tables)
+
+
+def test_the_exploration_auction_prices_the_greedy_winner_as_the_kits_auction_does():
+    rng = np.random.default_rng(5)
+    bids, estimate = rng.lognormal(0, 0.3, 8), rng.beta(2, 98, (200, 8))
+    eligible = rng.random((200, 8)) < 0.6
+    eligible[:, 0] = True
+    score = np.where(eligible, bids * estimate, -np.inf)
+    winner = score.argmax(axis=1)
+    prices = second_prices(score, estimate, bids, winner)
+    several = eligible.sum(axis=1) > 1
+    masked_pctr = np.where(eligible, estimate, 0.0)  # a non-candidate scores 0, below any candidate
+    expected_winner, expected_price = run_auctions(np.tile(bids, (200, 1)), masked_pctr, reserve_ecpm=0.0)
+    np.testing.assert_array_equal(expected_winner, winner)
+    np.testing.assert_allclose(prices[several], expected_price[several], rtol=1e-12)
+    assert (prices[~several] == 0).all() and (prices <= bids[winner]).all()
+    explored = (winner + 1) % 8  # an ad that did not win on score pays at most its bid
+    assert (second_prices(score, estimate, bids, explored) <= bids[explored]).all()

@@ -7,10 +7,16 @@ Hashing trick (Weinberger et al. 2009)
     collisions (two values sharing a column) are the price, rarer with more buckets.
 
 Historical click rates (He et al. 2014: "historical features dominate")
-    For a key such as the ad, the smoothed click rate of everything labelled *before the day of
-    the row*: ``(clicks + m * global_rate) / (impressions + m)`` with prior strength ``m``. Computing
-    it "as of the row's day" is what keeps training and serving consistent: a training row never
-    sees its own click, and a served row sees exactly what the online counters would hold.
+    For a key such as the ad, the smoothed click rate of the impressions shown *before the day of
+    the row*: ``(clicks + m * global_rate) / (impressions + m)`` with prior strength ``m``. The
+    counters of day ``d`` are read at its start, time ``d``: an impression counts once shown
+    (``time < d``), its click only once it had **arrived** (``time + delay <= d``, the
+    ``known_at`` of :func:`as_of_day_rates`). Computing it "as of the row's day" is what keeps
+    training and serving consistent: a training row never sees its own click, and a served row sees
+    exactly what the online counters would hold. Counting a click from the day after its
+    impression whatever its delay — the counters of *eventual* labels — leaks the future: a click
+    at 01:00 on an impression of 23:00 the day before is not known at midnight
+    (:mod:`.point_in_time` measures how much).
 """
 
 from __future__ import annotations
@@ -50,22 +56,53 @@ def hashed_features(impressions: pd.DataFrame, n_buckets: int = 2**18, crosses: 
     return matrix
 
 
-def as_of_day_rates(history: pd.DataFrame, labels: np.ndarray, rows: pd.DataFrame, prior_strength: float = 50.0, window_days: int = 7) -> pd.DataFrame:
+def as_of_day_rates(
+    history: pd.DataFrame,
+    labels: np.ndarray,
+    rows: pd.DataFrame,
+    prior_strength: float = 50.0,
+    window_days: int = 7,
+    known_at: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Smoothed historical click rates for ``rows``, each from the ``history`` of the days before.
 
-    For a row on day ``d`` and each key of :data:`HISTORY_KEYS`, the rate uses the history
-    impressions with ``d - window_days <= day < d`` that share the row's key; the global rate of the
-    same days is the prior. A fixed trailing window keeps the features alike whether a row is
-    used for training (early in the history) or served (after it). One column per key.
+    For a row on day ``d`` and each key of :data:`HISTORY_KEYS`, the rate counts the history
+    impressions with ``d - window_days <= day < d`` that share the row's key, and those of their
+    clicks (``labels == 1``) already known at time ``d``: ``known_at <= d``. ``known_at`` (days,
+    one per history row; read only where the label is 1) is when each click arrived,
+    ``time + click_delay_hours / 24`` (:func:`~.point_in_time.click_arrival`); None counts every
+    click from the day after its impression — eventual labels, which leak the clicks that arrive
+    later. The global rate of the same impressions and known clicks is the prior. A fixed trailing
+    window keeps the features alike whether a row is used for training (early in the history) or
+    served (after it). One column per key.
     """
-    frame = history.assign(label=labels)
-    last_day = int(max(frame["day"].max(), rows["day"].max())) + 1
-    global_rate = _global_rate_before(frame, last_day, window_days)
-    prior = global_rate[rows["day"].to_numpy()]
+    day = history["day"].to_numpy()
+    labels = np.asarray(labels)
+    clicked = labels == 1
+    known_day = day + 1
+    if known_at is not None:
+        known_at = np.asarray(known_at, dtype=float)
+        if known_at.shape != day.shape or np.isnan(known_at[clicked]).any():
+            raise ValueError("known_at must hold one arrival time (days) per history row, "
+                             "a number wherever the label is 1")
+        arrived = np.ceil(np.where(clicked, known_at, 0.0)).astype(np.int64)
+        known_day = np.maximum(known_day, arrived)
+    n_days = int(max(day.max(initial=0), rows["day"].max())) + 1
+    row_day = rows["day"].to_numpy()
+    clicks, shown = _known_counts(np.zeros(len(day), dtype=np.int64), day, clicked, known_day,
+                                  n_days, window_days)
+    total_rate = clicked.sum() / max(len(day), 1)
+    global_rate = np.where(shown[0] > 0, clicks[0] / np.maximum(shown[0], 1), total_rate)
+    prior = global_rate[row_day]
     result = {}
     for name, keys in HISTORY_KEYS.items():
-        clicks, shown = _counts_before_day(frame, rows, list(keys), last_day, window_days)
-        result[name] = (clicks + prior_strength * prior) / (shown + prior_strength)
+        history_key, row_key = _key_codes(history, rows, list(keys))
+        clicks, shown = _known_counts(history_key, day, clicked, known_day, n_days, window_days)
+        seen = row_key >= 0
+        row_clicks, row_shown = np.zeros(len(rows)), np.zeros(len(rows))
+        row_clicks[seen] = clicks[row_key[seen], row_day[seen]]
+        row_shown[seen] = shown[row_key[seen], row_day[seen]]
+        result[name] = (row_clicks + prior_strength * prior) / (row_shown + prior_strength)
     return pd.DataFrame(result, index=rows.index)
 
 
@@ -74,20 +111,40 @@ def context_features(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(device_code=_device_codes(rows["device"]))[list(CONTEXT_COLUMNS)]
 
 
-def _counts_before_day(frame: pd.DataFrame, rows: pd.DataFrame, keys: list[str], last_day: int, window_days: int):
-    """Clicks and impressions per key over the ``window_days`` days before each row's day."""
-    daily = frame.groupby(keys + ["day"], sort=False)["label"].agg(["sum", "size"])
-    wide_clicks = daily["sum"].unstack("day", fill_value=0).reindex(columns=range(last_day), fill_value=0)
-    wide_shown = daily["size"].unstack("day", fill_value=0).reindex(columns=range(last_day), fill_value=0)
-    position = pd.MultiIndex.from_frame(rows[keys]) if len(keys) > 1 else pd.Index(rows[keys[0]])
-    row_index = wide_clicks.index.get_indexer(position)
-    seen = row_index >= 0
-    day = rows["day"].to_numpy()
-    clicks = np.zeros(len(rows))
-    shown = np.zeros(len(rows))
-    clicks[seen] = _trailing_totals(wide_clicks.to_numpy(), window_days)[row_index[seen], day[seen]]
-    shown[seen] = _trailing_totals(wide_shown.to_numpy(), window_days)[row_index[seen], day[seen]]
-    return clicks, shown
+def _key_codes(history: pd.DataFrame, rows: pd.DataFrame, keys: list[str]):
+    """Each history row's key as a code ``0 .. n_keys - 1``, and each row's (-1: never seen)."""
+    def combined(frame):
+        code = np.zeros(len(frame), dtype=np.int64)
+        for key in keys:
+            code = code * 1_000_003 + frame[key].to_numpy().astype(np.int64)
+        return code
+
+    history_key, uniques = pd.factorize(combined(history))
+    return history_key, pd.Index(uniques).get_indexer(combined(rows))
+
+
+def _known_counts(key: np.ndarray, day: np.ndarray, clicked: np.ndarray, known_day: np.ndarray,
+                  n_days: int, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per key (row) and read day ``d`` (column): the clicks known at ``d`` and the impressions of
+    the ``window_days`` days before ``d``.
+
+    A click of day ``j`` known from day ``a`` is in the window's total of every read day
+    ``d`` in ``[j + 1, j + window_days]`` but not yet known for ``d < a``: it is *pending* on the
+    days ``[j + 1, min(a - 1, j + window_days)]``, counted by a difference array.
+    """
+    n_keys = int(key.max(initial=-1)) + 1
+    columns = n_days + 1
+
+    def per_day(at_key, at_day, weights=None):
+        flat = at_key * columns + np.minimum(at_day, n_days)
+        return np.bincount(flat, weights, minlength=n_keys * columns).reshape(n_keys, columns)[:, :n_days]
+
+    shown = _trailing_totals(per_day(key, day).astype(float), window_days)
+    clicks = _trailing_totals(per_day(key[clicked], day[clicked]).astype(float), window_days)
+    late = clicked & (known_day > day + 1)
+    first, past = day[late] + 1, np.minimum(known_day[late], day[late] + window_days + 1)
+    pending = np.cumsum(per_day(key[late], first) - per_day(key[late], past), axis=1)
+    return clicks - pending, shown
 
 
 def _trailing_totals(daily: np.ndarray, window_days: int) -> np.ndarray:
@@ -95,14 +152,6 @@ def _trailing_totals(daily: np.ndarray, window_days: int) -> np.ndarray:
     running = np.hstack([np.zeros((daily.shape[0], 1)), np.cumsum(daily, axis=1)])
     days = np.arange(daily.shape[1])
     return running[:, days] - running[:, np.maximum(days - window_days, 0)]
-
-
-def _global_rate_before(frame: pd.DataFrame, last_day: int, window_days: int) -> np.ndarray:
-    daily = frame.groupby("day")["label"].agg(["sum", "size"]).reindex(range(last_day), fill_value=0)
-    clicks = _trailing_totals(daily["sum"].to_numpy()[None, :].astype(float), window_days)[0]
-    shown = _trailing_totals(daily["size"].to_numpy()[None, :].astype(float), window_days)[0]
-    overall = daily["sum"].sum() / max(daily["size"].sum(), 1)
-    return np.where(shown > 0, clicks / np.maximum(shown, 1), overall)
 
 
 def _categorical_codes(impressions: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from mlsd.cases.ad_click.features import COUNTER_COLUMNS, as_of_day_rates, context_features, hashed_features
+from mlsd.cases.ad_click.point_in_time import click_arrival
 from mlsd.validation import check_number
 
 
@@ -69,11 +70,23 @@ class HashedLogisticRegression:
         self.negative_rate, self.seed = negative_rate, seed
 
     def fit(self, impressions: pd.DataFrame, labels) -> HashedLogisticRegression:
+        """Fit on the columns the training rows set, then widen the weights back to every bucket.
+
+        A bucket no training row sets has a zero gradient from the loss, and its L2 penalty keeps
+        it at 0, so fitting on the used columns alone finds the same optimum (to rounding) — about
+        five times faster at 2^18 buckets, where lbfgs would otherwise carry 262,144 weights per
+        step for the few thousand the data set. ``model_`` then takes full-width hashed rows.
+        """
         labels = _binary_labels(labels, len(impressions))
         keep = downsample_negatives(labels, self.negative_rate, self.seed)
-        features = hashed_features(impressions, self.n_buckets, self.crosses)[keep]
+        features = hashed_features(impressions[keep], self.n_buckets, self.crosses)
+        used = np.unique(features.indices)
         with threadpool_limits(limits=1):
-            self.model_ = LogisticRegression(C=self.C, max_iter=300).fit(features, labels[keep])
+            model = LogisticRegression(C=self.C, max_iter=300).fit(features[:, used], labels[keep])
+        weights = np.zeros((1, self.n_buckets))
+        weights[0, used] = model.coef_[0]
+        model.coef_, model.n_features_in_ = weights, self.n_buckets
+        self.model_ = model
         return self
 
     def predict(self, impressions: pd.DataFrame) -> np.ndarray:
@@ -88,15 +101,24 @@ class HistoricalGBDT:
     :meth:`update_counters` adds newly labelled impressions without retraining the trees — how a
     production system keeps features fresh between retrainings. Without updates, served rows see
     counters that stop at the end of training. scikit-learn's ``HistGradientBoostingClassifier``.
+
+    ``point_in_time`` (default True): the counters of day ``d`` count a click only once it had
+    arrived, ``time + click_delay_hours / 24 <= d``
+    (:func:`~.features.as_of_day_rates` with ``known_at``), as online counters do; False counts
+    every labelled click from the day after its impression — eventual labels, the leak that
+    :func:`~.point_in_time.leak_table` measures. The labels passed to :meth:`fit` are the caller's:
+    point-in-time training needs :func:`~.point_in_time.labels_known_at` the training moment.
     """
 
-    def __init__(self, max_iter: int = 100, learning_rate: float = 0.05, max_leaf_nodes: int = 7, prior_strength: float = 50.0, window_days: int = 14, seed: int = 0):
+    def __init__(self, max_iter: int = 100, learning_rate: float = 0.05, max_leaf_nodes: int = 7, prior_strength: float = 50.0, window_days: int = 14, seed: int = 0, point_in_time: bool = True):
         self.max_iter, self.learning_rate, self.max_leaf_nodes = max_iter, learning_rate, max_leaf_nodes
         self.prior_strength, self.window_days, self.seed = prior_strength, window_days, seed
+        self.point_in_time = point_in_time
 
     def fit(self, impressions: pd.DataFrame, labels) -> HistoricalGBDT:
         labels = _binary_labels(labels, len(impressions))
         self.counter_rows_, self.counter_labels_ = impressions[["day", *COUNTER_COLUMNS]], labels
+        self.counter_arrival_ = click_arrival(impressions)
         model = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
@@ -114,15 +136,24 @@ class HistoricalGBDT:
         labels = _binary_labels(labels, len(impressions))
         self.counter_rows_ = pd.concat([self.counter_rows_, impressions[["day", *COUNTER_COLUMNS]]], ignore_index=True)
         self.counter_labels_ = np.concatenate([self.counter_labels_, labels])
+        self.counter_arrival_ = np.concatenate([self.counter_arrival_, click_arrival(impressions)])
         return self
 
     def predict(self, impressions: pd.DataFrame) -> np.ndarray:
-        with threadpool_limits(limits=1):
-            return self.model_.predict_proba(self.features(impressions))[:, 1]
+        return self.predict_with(impressions, self.point_in_time)
 
-    def features(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """The model's input for ``rows``: historical rates as of each row's day, then context."""
-        rates = as_of_day_rates(self.counter_rows_, self.counter_labels_, rows, self.prior_strength, self.window_days)
+    def predict_with(self, impressions: pd.DataFrame, point_in_time: bool) -> np.ndarray:
+        """Predict with counters that are point-in-time or not, whatever the model trained with:
+        a model trained on eventual counters, served by online (point-in-time) ones."""
+        with threadpool_limits(limits=1):
+            return self.model_.predict_proba(self.features(impressions, point_in_time))[:, 1]
+
+    def features(self, rows: pd.DataFrame, point_in_time: bool | None = None) -> pd.DataFrame:
+        """The model's input for ``rows``: historical rates as of each row's day, then context;
+        counters point-in-time or not as the model's ``point_in_time`` unless given."""
+        point_in_time = self.point_in_time if point_in_time is None else point_in_time
+        known_at = self.counter_arrival_ if point_in_time else None
+        rates = as_of_day_rates(self.counter_rows_, self.counter_labels_, rows, self.prior_strength, self.window_days, known_at)
         return pd.concat([rates, context_features(rows)], axis=1)
 
 
