@@ -89,8 +89,8 @@ def test_the_criteo_split_is_ordered_80_10_10_and_states_its_rule(criteo_file):
     assert held_out.train["time"].max() < held_out.validation["time"].min()
     assert held_out.validation["time"].max() < held_out.test["time"].min()
     assert held_out.rule == (
-        "ordered by line: the first 804 lines (80%) train, the next 100 (10%) only choose the "
-        "trees' count, the last 101 (10%) test"
+        "ordered by line: the first 804 lines (80%) train, the next 100 (10%) choose the trees' "
+        "count and the threshold, the last 101 (10%) test"
     )
 
 

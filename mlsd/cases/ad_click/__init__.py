@@ -25,16 +25,24 @@ The package, one job per module:
 - :mod:`.published` — published results on Criteo's files, with their sources
 - :mod:`.lessons` — the notebooks' experiments for whichever source the data came from
 - :mod:`.features` — hashed categoricals with crosses; as-of-day historical click rates
+- :mod:`.point_in_time` — what a counter or a training job could know when it ran: arrived
+  clicks only, and the size of the leak when eventual labels are used instead
+- :mod:`.intervals` — paired intervals that resample ads, for the experiments' comparisons
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
 - :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
 - :mod:`.evaluation` — the scorecard: probability quality, accuracy's blind spot, slices
+- :mod:`.ablation` — what the crosses and the hash buckets of logistic regression buy
+- :mod:`.position` — position bias: the click rate by slot, and what a position-blind model learns
+- :mod:`.online_test` — an A/B test of two models through the auction, clicks drawn from the truth
 - :mod:`.serving` — the request's stages and latency budget; the train/serve skew
 - :mod:`.tradeoffs` — the experiments: freshness, retraining cadence, label window, negative
-  downsampling, exploration for new ads
+  downsampling (and what it buys at equal compute), exploration for new ads
 - :mod:`.design` — the filled design review
+- :mod:`.exercise_checks` — the checks of the exercise's judgement tasks, and what they reject
 - :mod:`.explore` — the case's explorers for the gallery
 """
 
+from mlsd.cases.ad_click.ablation import every_ablation_hurts
 from mlsd.cases.ad_click.auction import mean_true_ctr_by_ad, miscalibration_effect
 from mlsd.cases.ad_click.criteo import describe_criteo
 from mlsd.cases.ad_click.criteo_models import CriteoClickRate, CriteoGBDT, CriteoLogisticRegression
@@ -48,23 +56,33 @@ from mlsd.cases.ad_click.evaluation import (
     slice_scorecards,
 )
 from mlsd.cases.ad_click.lessons import (
+    ab_test,
     beside_published,
     clicks,
     downsampled_predictions_for,
     downsampling_tradeoff_for,
+    feature_ablation,
     held_out_predictions,
     logistic_regression,
+    position_bias,
     print_source_notes,
     simulated_world,
+    slice_claims,
     slice_table,
+    threshold_on_validation,
+    truth_claims,
 )
 from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
 from mlsd.cases.ad_click.published import PUBLISHED, published_sources, published_table
 from mlsd.cases.ad_click.schema import clicks_within
+from mlsd.cases.ad_click.exercise_checks import check_cadence_choice, check_threshold_choice
+from mlsd.cases.ad_click.point_in_time import labels_known_at, late_click_share, leak_table
 from mlsd.cases.ad_click.serving import (
     LATENCY_BUDGET_MS,
+    counter_drift,
     funnel_stages,
     request_latency,
+    tail_by_correlation,
     train_serve_skew,
 )
 from mlsd.cases.ad_click.simulate import simulate_market
@@ -73,12 +91,13 @@ from mlsd.cases.ad_click.tradeoffs import (
     downsampling_tradeoff,
     exploration_simulation,
     freshness_decay,
+    history_at_equal_compute,
     label_window_tradeoff,
     retraining_cadence,
 )
 from mlsd.cases.contract import CaseInfo
 from mlsd.design import DesignDoc
-from mlsd.evaluation import scorecards
+from mlsd.evaluation import difference_sentence, scorecards, truth_is_best
 from mlsd.explore import (
     CalibrationExplorer,
     CalibrationExplorerState,
@@ -104,26 +123,37 @@ __all__ = [
     "HashedLogisticRegression",
     "HistoricalGBDT",
     "SmoothedCTRBaseline",
+    "ab_test",
     "accuracy_at_half",
     "accuracy_gap",
     "beside_published",
+    "check_cadence_choice",
+    "check_threshold_choice",
     "clicks",
     "clicks_within",
+    "counter_drift",
     "describe_criteo",
     "design_doc",
     "downsampled_predictions",
     "downsampled_predictions_for",
     "downsampling_tradeoff",
     "downsampling_tradeoff_for",
+    "every_ablation_hurts",
+    "feature_ablation",
     "exploration_simulation",
     "freshness_decay",
     "funnel_stages",
     "held_out_predictions",
+    "history_at_equal_compute",
     "label_window_tradeoff",
+    "labels_known_at",
+    "late_click_share",
+    "leak_table",
     "load_data",
     "logistic_regression",
     "mean_true_ctr_by_ad",
     "miscalibration_effect",
+    "position_bias",
     "print_source_notes",
     "published_sources",
     "published_table",
@@ -132,8 +162,12 @@ __all__ = [
     "simulate_market",
     "simulated_world",
     "slice_scorecards",
+    "slice_claims",
     "slice_table",
+    "threshold_on_validation",
+    "truth_claims",
     "split",
+    "tail_by_correlation",
     "train_serve_skew",
     "write_synthetic_criteo",
     # the kit's pieces its notebooks and exercise use
@@ -146,6 +180,8 @@ __all__ = [
     "drift_report",
     "first_alert",
     "normalized_entropy",
+    "difference_sentence",
     "scorecards",
+    "truth_is_best",
     "undo_downsampling",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.metrics import roc_auc
 from mlsd.ordering import top_k_columns
 from mlsd.validation import check_int
 
@@ -43,19 +44,27 @@ def miscalibration_effect(
     n_auctions: int = 20_000,
     n_candidates: int = 5,
     seed: int = 0,
+    impressions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What multiplying the pCTR of half the advertisers by ``factor`` does to the auctions.
 
     Each auction draws ``n_candidates`` ads; the true pCTR is ``ad_ctr`` (one per ad). The reserve is
     the median true eCPM of all candidates. For each factor, the ads of a fixed random half of the
-    advertisers get ``pCTR × factor``. Columns:
+    advertisers (the *distorted* half) get ``pCTR × factor``. Columns:
 
     - ``winner_changed``: share of auctions whose winner differs from the truthful auction;
     - ``value_lost``: 1 − (true eCPM of the distorted winners) / (true eCPM of the truthful winners);
     - ``revenue_change``: expected revenue (price × true CTR of the shown ad, summed) relative to
-      the truthful auction, minus 1 — an over-predicted winner pays less per click, since its
-      price is divided by its inflated pCTR;
-    - ``ads_shown``: share of auctions that show an ad.
+      the truthful auction, minus 1;
+    - ``ads_shown``: share of auctions that show an ad;
+    - ``distorted_wins_change``: auctions won by the distorted half's ads relative to the truthful
+      auction, minus 1 — below 0 when under-predicted ads lose auctions they should win;
+    - ``distorted_price_change``: in the auctions that the same distorted-half ad wins with and
+      without the distortion, its summed price per click relative to the truthful one, minus 1 —
+      below 0 when an over-predicted winner pays less, its price being divided by its inflated pCTR;
+    - ``roc_auc`` (only when ``impressions`` is given, a table with ``advertiser_id``,
+      ``true_ctr`` and ``click``): the ROC AUC against ``click`` of ``true_ctr`` with the distorted
+      half's rows multiplied by the factor — at factor 1 the truth's own AUC.
     """
     n_candidates = check_int("n_candidates", n_candidates, 2, len(ads))  # at most every ad
     rng = np.random.default_rng(seed)
@@ -68,19 +77,27 @@ def miscalibration_effect(
     truthful_winner, truthful_price = run_auctions(bids, true_ctr, reserve)
     truthful_value = _true_value(bids, true_ctr, truthful_winner)
     truthful_revenue = _revenue(truthful_price, true_ctr, truthful_winner)
+    truthful_distorted_wins = _distorted_winners(distorted, truthful_winner)
+    if impressions is not None:
+        rows_distorted = distorted_advertisers[impressions["advertiser_id"].to_numpy()]
+        rows_ctr, rows_click = impressions["true_ctr"].to_numpy(), impressions["click"].to_numpy()
     rows = []
     for factor in factors:
         pctr = np.where(distorted, true_ctr * factor, true_ctr)
         winner, price = run_auctions(bids, pctr, reserve)
-        rows.append(
-            {
-                "factor": factor,
-                "winner_changed": float(np.mean(winner != truthful_winner)),
-                "value_lost": 1 - _true_value(bids, true_ctr, winner) / truthful_value,
-                "revenue_change": _revenue(price, true_ctr, winner) / truthful_revenue - 1,
-                "ads_shown": float(np.mean(winner >= 0)),
-            }
-        )
+        same = truthful_distorted_wins & (winner == truthful_winner)
+        row = {
+            "factor": factor,
+            "winner_changed": float(np.mean(winner != truthful_winner)),
+            "value_lost": 1 - _true_value(bids, true_ctr, winner) / truthful_value,
+            "revenue_change": _revenue(price, true_ctr, winner) / truthful_revenue - 1,
+            "ads_shown": float(np.mean(winner >= 0)),
+            "distorted_wins_change": _distorted_winners(distorted, winner).sum() / truthful_distorted_wins.sum() - 1,
+            "distorted_price_change": price[same].sum() / truthful_price[same].sum() - 1,
+        }
+        if impressions is not None:
+            row["roc_auc"] = roc_auc(rows_click, np.where(rows_distorted, rows_ctr * factor, rows_ctr))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -99,6 +116,12 @@ def _distinct_candidates(rng, n_ads: int, n_auctions: int, n_candidates: int) ->
         if not repeats.any():
             return candidates
         candidates[repeats] = rng.integers(0, n_ads, (int(repeats.sum()), n_candidates))
+
+
+def _distorted_winners(distorted: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Whether each auction's winner is one of the distorted half's ads (False when none is shown)."""
+    rows = np.arange(len(winner))
+    return (winner >= 0) & distorted[rows, np.maximum(winner, 0)]
 
 
 def _true_value(bids, true_ctr, winner) -> float:

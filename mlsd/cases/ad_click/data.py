@@ -117,7 +117,8 @@ def ordered_split(log: pd.DataFrame) -> OrderedSplit:
             )
     rule = (
         f"ordered by line: the first {first_validation:,} lines ({train_tenths}0%) train, the next "
-        f"{first_test - first_validation:,} ({validation_tenths}0%) only choose the trees' count, "
+        f"{first_test - first_validation:,} ({validation_tenths}0%) choose the trees' count and the "
+        "threshold, "
         f"the last {n - first_test:,} ({10 - train_tenths - validation_tenths}0%) test"
     )
     return OrderedSplit(parts["train"], parts["test"], rule, parts["validation"])

@@ -36,21 +36,39 @@ def design_doc() -> DesignDoc:
         data_freshness="Ad quality drifts daily and new ads arrive every day: counters in near real time, retraining at least daily.",
         data_owners=["Ads logging team (impressions, clicks).", "Ads catalogue team (ads, advertisers)."],
         baseline="Each ad's smoothed historical click rate (clicks + m × global rate) / (impressions + m).",
-        metrics_offline=["Normalized entropy (log loss / entropy of the base rate).", "Calibration ratio and expected calibration error.", "ROC AUC for ranking, on a time-based split."],
+        metrics_offline=[
+            "Normalized entropy (log loss / entropy of the base rate).",
+            "Calibration ratio, and expected calibration error over ten quantile bins, read against its "
+            "noise floor (the truth's own ECE is not 0 on a sample).",
+            "ROC AUC for ranking, on a time-based split; miscalibration that differs between advertisers "
+            "moves it too.",
+        ],
         metrics_online=["CTR", "Revenue per thousand requests", "Calibration ratio on live traffic"],
         metrics_business=["Advertiser return on spend and retention", "Total revenue"],
         metrics_guardrail=["p99 scoring latency", "Ad hide / report rate", "Share of impressions for new ads"],
-        metrics_slice=["New vs established ads", "Device", "Publisher (site)", "Ad category"],
+        metrics_slice=[
+            "New vs established ads, device, publisher (site), ad category, slot (position): each "
+            "slice's calibration ratio with its bootstrap interval — a slice of a hundred clicks is noisy.",
+        ],
         model=[
             "Smoothed historical CTR per ad (the baseline).",
-            "Logistic regression on hashed categoricals with feature crosses.",
+            "Logistic regression on hashed categoricals (2^18 buckets) with feature crosses: both "
+            "measurably lower normalized entropy.",
+            "The slot (position) as a training feature, fixed at serving, so that position bias is "
+            "not learned as ad quality.",
             "Gradient-boosted trees on historical counters, or trees feeding a linear model (He et al. 2014).",
         ],
         serving=(
             "Online: request → feature lookup (counters, user and context) → candidate ads → pCTR for each "
             "→ auction; tens of milliseconds in total at thousands of QPS. Degrades to the baseline CTR table."
         ),
-        validation=["Offline: time-based split, NE and calibration by day.", "Shadow scoring on live traffic.", "A/B test on revenue with guardrails."],
+        validation=[
+            "Offline: time-based split, NE and calibration by day; thresholds chosen on a held-out "
+            "day before the test days.",
+            "Shadow scoring on live traffic.",
+            "A/B test on CTR and revenue with guardrails: a model that wins more clicks need not earn "
+            "more in a second-price auction.",
+        ],
         monitoring=[
             "Input drift (PSI of device, slot, site, hour), prediction drift, calibration ratio by hour.",
             "Label delay and click-join completeness.",

@@ -66,12 +66,51 @@ AR_COEFFICIENT = 0.8
 
 @dataclass(frozen=True)
 class AdMarket:
-    """The simulated data: one row per impression, one per ad, and the hidden parameters."""
+    """The simulated data: one row per impression, one per ad, and the hidden parameters.
+
+    The hidden parameters are the terms of the logit of the module docstring: ``affinity``
+    (segment × category), ``intercept`` ``b``, ``advertiser_quality`` ``q_a``, ``site_effect``
+    ``q_w``, ``hour_effect`` (24 values), ``ad_walk`` (ads × days) and ``affinity_walk``
+    (segments × categories × days) — the drifts — and ``fatigue``. With them
+    :meth:`true_ctr_of` gives the true click probability of any (request, ad) pair, logged or not.
+    """
 
     impressions: pd.DataFrame
     ads: pd.DataFrame
     affinity: np.ndarray
     intercept: float
+    advertiser_quality: np.ndarray
+    site_effect: np.ndarray
+    hour_effect: np.ndarray
+    ad_walk: np.ndarray
+    affinity_walk: np.ndarray
+    fatigue: float
+
+    def true_ctr_of(self, rows: pd.DataFrame) -> np.ndarray:
+        """The true click probability ``p_i`` of each row: an impression, or a candidate ad in a
+        request's context (columns ``ad_id``, ``day``, ``hour``, ``site_id``, ``device``,
+        ``slot``, ``user_segment``, ``user_ad_views``)."""
+        device = pd.Categorical(rows["device"], categories=DEVICES).codes
+        if (device < 0).any():
+            raise ValueError(f"rows hold a device outside {', '.join(DEVICES)}")
+        return sigmoid(self.intercept + self._logit_terms(rows, device))
+
+    def _logit_terms(self, rows: pd.DataFrame, device: np.ndarray) -> np.ndarray:
+        ad, day = rows["ad_id"].to_numpy(), rows["day"].to_numpy()
+        segment = rows["user_segment"].to_numpy()
+        category = self.ads["category"].to_numpy()[ad]
+        return (
+            self.advertiser_quality[self.ads["advertiser_id"].to_numpy()[ad]]
+            + self.ads["quality"].to_numpy()[ad]
+            + self.ad_walk[ad, day]
+            + self.site_effect[rows["site_id"].to_numpy()]
+            + DEVICE_EFFECT[device]
+            + self.hour_effect[rows["hour"].to_numpy()]
+            + SLOT_EFFECT[rows["slot"].to_numpy() - 1]
+            + self.affinity[segment, category]
+            + self.affinity_walk[segment, category, day]
+            - self.fatigue * np.log1p(rows["user_ad_views"].to_numpy())
+        )
 
 
 def simulate_market(
@@ -128,18 +167,11 @@ def simulate_market(
     frame["user_ad_views"] = frame.groupby(["user_id", "ad_id"]).cumcount().to_numpy()
     frame["bid"] = ads["bid"].to_numpy()[ad]
 
-    shifted_logit = (
-        advertiser_quality[frame["advertiser_id"].to_numpy()]
-        + ads["quality"].to_numpy()[ad]
-        + ad_walk[ad, frame["day"].to_numpy()]
-        + site_effect[frame["site_id"].to_numpy()]
-        + DEVICE_EFFECT[frame.pop("device_code").to_numpy()]
-        + hour_effect[frame["hour"].to_numpy()]
-        + SLOT_EFFECT[frame["slot"].to_numpy() - 1]
-        + affinity[frame["user_segment"].to_numpy(), frame["ad_category"].to_numpy()]
-        + affinity_walk[frame["user_segment"].to_numpy(), frame["ad_category"].to_numpy(), frame["day"].to_numpy()]
-        - fatigue * np.log1p(frame["user_ad_views"].to_numpy())
-    )
+    hidden = dict(affinity=affinity, advertiser_quality=advertiser_quality, site_effect=site_effect,
+                  hour_effect=hour_effect, ad_walk=ad_walk, affinity_walk=affinity_walk,
+                  fatigue=float(fatigue))
+    unscaled = AdMarket(frame, ads, intercept=0.0, **hidden)
+    shifted_logit = unscaled._logit_terms(frame, frame.pop("device_code").to_numpy())
     intercept = intercept_for_rate(shifted_logit, base_ctr)
     true_ctr = sigmoid(intercept + shifted_logit)
     click = rng.random(n_impressions) < true_ctr
@@ -149,7 +181,7 @@ def simulate_market(
     frame["click_delay_hours"] = np.where(click, delay, np.nan)
     frame.insert(0, "impression_id", np.arange(n_impressions))
     impressions = check_table(frame[[*COLUMNS, "true_ctr"]], "simulate_market")
-    return AdMarket(impressions, ads, affinity, intercept)
+    return AdMarket(impressions, ads, intercept=intercept, **hidden)
 
 
 def _stationary_ar1(rng, n_series: int, n_steps: int) -> np.ndarray:
