@@ -90,6 +90,13 @@ class VideoWorld:
         ``g``, each row summing to 1.
     engagement_intercept : float
         ``c`` of the engagement mean.
+    watch_rate : float
+        ``λ``, the scale of every pair's clock: pair ``(u, v)`` rings after
+        ``Exp(λ * a_u * π_v * exp(A(u, v)) / Σ_w π_w exp(A(u, w)))`` days from
+        ``max(join_u, upload_v)`` (the sum runs over the whole catalogue). NaN when unknown.
+    n_days : float
+        The length of the window: a clock that would ring after ``n_days`` never rings. NaN when
+        unknown.
     """
 
     interactions: pd.DataFrame
@@ -98,6 +105,8 @@ class VideoWorld:
     taste: np.ndarray
     genres: np.ndarray
     engagement_intercept: float
+    watch_rate: float = float("nan")
+    n_days: float = float("nan")
 
     def true_affinity(self, user_ids, video_ids=None) -> np.ndarray:
         """The true affinity ``A(u, v) = θ_u · g_v``.
@@ -179,7 +188,7 @@ def simulate_watches(
     rng = np.random.default_rng(seed)
     users, taste = _draw_users(rng, n_users, n_days, n_genres, new_user_share)
     videos, genres = _draw_videos(rng, n_videos, n_days, n_genres, new_video_share, popularity_exponent)
-    user, video, time = _draw_watches(rng, users, videos, taste, genres, n_events, n_days)
+    user, video, time, watch_rate = _draw_watches(rng, users, videos, taste, genres, n_events, n_days)
 
     affinity = np.einsum("ig,ig->i", taste[user], genres[video])
     shifted_logit = ENGAGEMENT_SLOPE * affinity + videos["quality"].to_numpy()[video]
@@ -195,7 +204,8 @@ def simulate_watches(
             "watch_seconds": engagement * videos["length_seconds"].to_numpy()[video],
         }
     )
-    return VideoWorld(check_table(interactions, "simulate_watches"), videos, users, taste, genres, intercept)
+    table = check_table(interactions, "simulate_watches")
+    return VideoWorld(table, videos, users, taste, genres, intercept, watch_rate, float(n_days))
 
 
 def _draw_users(rng, n_users: int, n_days: int, n_genres: int, new_user_share: float) -> tuple[pd.DataFrame, np.ndarray]:
@@ -234,8 +244,9 @@ def _arrival_times(rng, n: int, n_days: int, late_share: float) -> np.ndarray:
     return np.where(is_late, rng.uniform(0.0, n_days, n), 0.0)
 
 
-def _draw_watches(rng, users, videos, taste, genres, n_events: int, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``n_events`` competing clocks that ring first, relative to each pair's open time, sorted by time.
+def _draw_watches(rng, users, videos, taste, genres, n_events: int, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The ``n_events`` competing clocks that ring first, relative to each pair's open time, sorted by time,
+    and the scale ``λ``.
 
     A pair's clock rings at ``open + Exp(λ r) = open + (n_days - open) * z / λ`` with
     ``z = Exp(1) / (r * (n_days - open))``, so it rings within the window iff ``z < λ``: taking
@@ -256,7 +267,7 @@ def _draw_watches(rng, users, videos, taste, genres, n_events: int, n_days: int)
     time = open_time[ringing] + (n_days - open_time[ringing]) * np.exp(log_z[ringing] - log_scale)
     by_time = np.argsort(time, kind="stable")
     user, video = np.divmod(pair[ringing][by_time], n_videos)
-    return user, video, time[by_time]
+    return user, video, time[by_time], float(np.exp(log_scale))
 
 
 def _earliest_clocks(rng, users, videos, taste, genres, n_days: int, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
