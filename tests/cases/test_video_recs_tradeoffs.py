@@ -7,7 +7,7 @@ import pytest
 from mlsd.cases.video_recs.data import temporal_split
 from mlsd.cases.video_recs.models import MatrixFactorizationSource, PopularSource, recommend, watch_matrix
 from mlsd.cases.video_recs.simulate import simulate_watches
-from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop
+from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop, loop_summary
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,24 @@ def test_exploration_only_shows_videos_already_uploaded():
     loop = feedback_loop(late, PopularSource, start_day=10, rounds=2, epsilon=1.0, seed=2)
     online_by_last_day = (late.videos["upload_time"] <= 12).mean()
     assert loop["catalog_coverage"].max() <= online_by_last_day < 0.5
+
+
+def test_a_slate_never_shows_a_video_before_its_upload():
+    late = simulate_watches(n_users=200, n_videos=400, n_events=6_000, new_video_share=0.9,
+                            new_user_share=0.5, seed=3)
+    # users who joined before the loop but watched nothing yet get a random list from the MF source
+    loop = feedback_loop(late, lambda: MatrixFactorizationSource(8, seed=3), start_day=20, rounds=3,
+                         seed=3)
+    online_by_last_day = (late.videos["upload_time"] <= 23).mean()
+    assert loop["catalog_coverage"].max() <= online_by_last_day
+
+
+def test_the_loop_summary_has_one_row_per_policy(world):
+    loops = {"popular": feedback_loop(world, PopularSource, start_day=30, rounds=2),
+             "fresh": feedback_loop(world, PopularSource, start_day=30, rounds=2, fresh_slots=1)}
+    summary = loop_summary(loops)
+    assert list(summary.index) == ["popular", "fresh"]
+    assert summary.loc["popular", "new_video_share_last"] == 0
+    assert summary.loc["fresh", "new_video_share_last"] > 0
+    run = loops["popular"]
+    assert summary.loc["popular", "engagement_shown_mean"] == pytest.approx(run["mean_engagement_shown"].mean())

@@ -19,11 +19,21 @@ The package, one job per module:
 - :mod:`.models` — popular, co-visitation and matrix-factorisation candidate sources, and the
   two-stage recommender with its gradient-boosted ranker
 - :mod:`.evaluation` — the scorecard: accuracy and beyond-accuracy metrics of a recommender, the
-  candidate stage's recall, new against returning users, the split comparison
+  candidate stage's recall, new against returning users, the split comparison; per-user metrics
+  with bootstrap intervals and paired differences; diversity in the true genre space
+- :mod:`.truth` — the ideal recommender: each user's true probability of a liked test watch
+- :mod:`.compare_splits` — random against temporal split on test sets of the same composition
+- :mod:`.framing` — notebook 1's measurements: views against engagement, exposure and quality
 - :mod:`.published` — the published MovieLens-100k tables, and the kit's rows under their protocol
 - :mod:`.serving` — the home page's serving funnel and its latency budget
 - :mod:`.tradeoffs` — notebook 4's experiments: the feedback loop, exploration, freshness and an A/B
   test on watch time
+- :mod:`.trending` — a trending candidate source (recent watch rate against the earlier one), the
+  videos new to the log, the union of candidate lists
+- :mod:`.objectives` — completion against watch time: a list's expected watch minutes (the truth)
+- :mod:`.rerank` — the re-ranker: maximal marginal relevance in the true genre space, and its sweep
+- :mod:`.platform` — the simulated platform behind the sections that need watch time and genres
+- :mod:`.mixes` — the candidate mix at equal length, for new and returning users (the exercise)
 - :mod:`.design` — the filled design review
 - :mod:`.explore` — the case's explorers for the gallery
 """
@@ -39,16 +49,38 @@ from mlsd.cases.video_recs.data import (
 from mlsd.cases.video_recs.design import design_doc
 from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
+    difference_sentence,
+    diversity_intervals,
+    diversity_space,
+    genre_diversity,
+    genre_diversity_by_user,
     history_effect,
+    history_intervals,
+    history_sentences,
+    is_measurably_ahead,
     mean_ndcg,
+    metric_intervals,
     metrics_table,
     ndcg_by_history,
     ndcg_by_split,
+    per_user_metrics,
     recall_by_history,
     recall_curve,
     shared_rows,
     split_effect,
 )
+from mlsd.cases.video_recs.compare_splits import (
+    plain_and_matched,
+    split_comparison,
+    split_comparison_sentence,
+    split_composition,
+)
+from mlsd.cases.video_recs.framing import (
+    exposure_and_quality,
+    top_decile_engagement_gap,
+    views_by_decile,
+)
+from mlsd.cases.video_recs.truth import IDEAL, NO_TRUTH, has_truth, ideal_recommendations
 from mlsd.cases.video_recs.models import (
     CoVisitationSource,
     MatrixFactorizationSource,
@@ -69,7 +101,25 @@ from mlsd.cases.video_recs.schema import (
 )
 from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
 from mlsd.cases.video_recs.simulate import simulate_watches
-from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop
+from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop, loop_summary
+from mlsd.cases.video_recs.trending import (
+    TrendingSource,
+    fresh_videos,
+    recall_intervals,
+    trending_comparison,
+    union_candidates,
+)
+from mlsd.cases.video_recs.objectives import expected_watch_minutes, objective_table
+from mlsd.cases.video_recs.platform import on_simulated_platform
+from mlsd.cases.video_recs.rerank import mmr_rerank, mmr_sweep
+from mlsd.cases.video_recs.mixes import (
+    check_mix_choice,
+    mix_candidates,
+    mix_recalls,
+    mix_table,
+    source_lists,
+)
+from mlsd.cases.video_recs.data import temporal_split
 from mlsd.design import DesignDoc
 from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, RankingExplorer
 from mlsd.metrics import recall_at_k
@@ -89,6 +139,7 @@ __all__ = [
     "PopularSource",
     "TwoStageRecommender",
     "ab_test_watch_time",
+    "on_simulated_platform",
     "candidate_set_recall",
     "comparability",
     "default_sources",
@@ -97,7 +148,28 @@ __all__ = [
     "feedback_loop",
     "funnel_stages",
     "future_leak_share",
+    "IDEAL",
+    "NO_TRUTH",
+    "difference_sentence",
+    "diversity_intervals",
+    "diversity_space",
+    "exposure_and_quality",
+    "genre_diversity",
+    "genre_diversity_by_user",
+    "has_truth",
     "history_effect",
+    "history_intervals",
+    "history_sentences",
+    "ideal_recommendations",
+    "is_measurably_ahead",
+    "metric_intervals",
+    "per_user_metrics",
+    "plain_and_matched",
+    "split_comparison",
+    "split_comparison_sentence",
+    "split_composition",
+    "top_decile_engagement_gap",
+    "views_by_decile",
     "load_data",
     "mean_ndcg",
     "merged_candidates",
@@ -115,6 +187,22 @@ __all__ = [
     "split",
     "split_effect",
     "watch_matrix",
+    "loop_summary",
+    "TrendingSource",
+    "fresh_videos",
+    "union_candidates",
+    "recall_intervals",
+    "trending_comparison",
+    "expected_watch_minutes",
+    "objective_table",
+    "mmr_rerank",
+    "mmr_sweep",
+    "check_mix_choice",
+    "mix_candidates",
+    "mix_recalls",
+    "mix_table",
+    "source_lists",
+    "temporal_split",
     # the kit's pieces its notebooks and exercise use
     "DesignDoc",
     "FunnelBudgetExplorer",

@@ -8,7 +8,10 @@ Feedback loop
     ``slate_size`` videos from a source fit on everything logged so far; with probability
     ``epsilon`` a slot shows a uniformly random video among those uploaded by then instead
     (exploration), and the last ``fresh_slots`` slots show random videos uploaded in the past week
-    (freshness). A shown video is
+    (freshness). Every slot shows a video already uploaded that day: the source's slate leaves out
+    the videos not uploaded yet as it leaves out those the user watched (a user without history,
+    whose personalised scores all tie, would otherwise be shown a random video from the future).
+    A shown video is
     watched with probability equal to the simulator's *expected engagement* of that user for it,
     and the watch is logged with that engagement. A popularity source shows everyone the same few
     videos, so the log, and then the next model, concentrate on them: catalog coverage collapses.
@@ -16,7 +19,10 @@ Feedback loop
 A/B test on watch time
     Users are split at random into two arms, each shown its recommender's slate; a user's watch
     minutes are ``Σ_slate watched × engagement × length`` with ``watched ~ Bernoulli(expected
-    engagement)``. The arms are compared with :func:`mlsd.experiments.difference_in_means`.
+    engagement)``. The arms are compared with :func:`mlsd.experiments.difference_in_means`. Its
+    expectation, without the coin flips, is :func:`~.objectives.expected_watch_minutes`.
+
+:func:`loop_summary` condenses several loops into one row per policy.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from mlsd.cases.video_recs.models import recommend, watch_matrix
 from mlsd.experiments import Comparison, difference_in_means
@@ -53,8 +60,8 @@ def feedback_loop(world, make_source: Callable[[], object], start_day: float, ro
     rows = []
     for round_number in range(1, rounds + 1):
         watched = watch_matrix(logged, n_users, n_videos)
-        slates = recommend(make_source().fit(watched), watched, users, slate_size)
         today = start_day + round_number
+        slates = recommend(make_source().fit(watched), _excluded(watched, uploaded > today, users), users, slate_size)
         explore = rng.random(len(slates)) < epsilon
         online = np.flatnonzero(uploaded <= today)  # a random slot can only show an uploaded video
         slates.loc[explore, "video_id"] = rng.choice(online, int(explore.sum()))
@@ -78,6 +85,28 @@ def feedback_loop(world, make_source: Callable[[], object], start_day: float, ro
     return pd.DataFrame(rows)
 
 
+def loop_summary(loops: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per policy of several :func:`feedback_loop` runs: the last round's catalogue
+    coverage, the log's top-decile share in the first and the last round, the mean expected
+    engagement of the shown videos over the rounds with its lowest and highest round, and the last
+    round's share of slots given to videos uploaded after the loop started."""
+    rows = {
+        name: {
+            "coverage_last": run["catalog_coverage"].iloc[-1],
+            "log_top_decile_first": run["log_top_decile_share"].iloc[0],
+            "log_top_decile_last": run["log_top_decile_share"].iloc[-1],
+            "engagement_shown_mean": run["mean_engagement_shown"].mean(),
+            "engagement_shown_min": run["mean_engagement_shown"].min(),
+            "engagement_shown_max": run["mean_engagement_shown"].max(),
+            "new_video_share_last": run["new_video_share"].iloc[-1],
+        }
+        for name, run in loops.items()
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "policy"
+    return table
+
+
 def ab_test_watch_time(world, slates_a: pd.DataFrame, slates_b: pd.DataFrame, seed: int = 0) -> tuple[Comparison, pd.DataFrame]:
     """Split the users who have a slate in both arms at random, simulate their watch minutes, compare.
 
@@ -95,6 +124,19 @@ def ab_test_watch_time(world, slates_a: pd.DataFrame, slates_b: pd.DataFrame, se
     per_user = shown.groupby(["user_id", "arm"], as_index=False)["watch_minutes"].sum()
     minutes = {arm: per_user.loc[per_user["arm"] == arm, "watch_minutes"].to_numpy() for arm in ("A", "B")}
     return difference_in_means(minutes["A"], minutes["B"]), per_user
+
+
+def _excluded(watched, not_uploaded: np.ndarray, users: np.ndarray):
+    """The watch matrix with every user's row also marking the videos not uploaded yet: what
+    :func:`recommend` leaves out of a slate."""
+    future = np.flatnonzero(not_uploaded)
+    if not len(future):
+        return watched
+    rows = np.repeat(users, len(future))
+    marks = sparse.csr_matrix((np.ones(len(rows)), (rows, np.tile(future, len(users)))), shape=watched.shape)
+    excluded = watched + marks
+    excluded.data[:] = 1.0
+    return excluded
 
 
 def _fill_fresh_slots(slates: pd.DataFrame, videos: pd.DataFrame, today: float, slate_size: int, fresh_slots: int, rng) -> None:
