@@ -95,10 +95,10 @@ def check_close(actual, expected, *, what: str, hint: str, rel: float = 1e-6, ab
         _fail(what, _describe(expected), _not_a(actual, wanted), hint)
     if actual_array.shape != expected_array.shape:
         _fail(what, _describe_shape(expected_array), _describe_shape(actual_array), hint)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, never within a tolerance
         tolerance = np.where(np.isfinite(expected_array),
                              np.maximum(rel * np.abs(expected_array), abs), 0.0)
-    close = (actual_array == expected_array) | (np.abs(actual_array - expected_array) <= tolerance)
+        close = (actual_array == expected_array) | (np.abs(actual_array - expected_array) <= tolerance)
     if not close.all():
         _fail(what, *_describe_difference(actual_array, expected_array, ~close), hint)
     _passed(what, actual)

@@ -90,9 +90,9 @@ class AdMarket:
         """The true click probability ``p_i`` of each row: an impression, or a candidate ad in a
         request's context (columns ``ad_id``, ``day``, ``hour``, ``site_id``, ``device``,
         ``slot``, ``user_segment``, ``user_ad_views``)."""
-        device = pd.Categorical(rows["device"], categories=DEVICES).codes
-        if (device < 0).any():
+        if not rows["device"].isin(DEVICES).all():
             raise ValueError(f"rows hold a device outside {', '.join(DEVICES)}")
+        device = pd.Categorical(rows["device"], categories=DEVICES).codes
         return sigmoid(self.intercept + self._logit_terms(rows, device))
 
     def _logit_terms(self, rows: pd.DataFrame, device: np.ndarray) -> np.ndarray:
