@@ -15,7 +15,6 @@ from mlsd.cases.video_recs.evaluation import (
     evaluation_lists,
     genre_diversity,
     genre_diversity_by_user,
-    history_effect,
     history_intervals,
     history_sentences,
     is_measurably_ahead,
@@ -131,16 +130,6 @@ def test_split_effect_says_which_way_each_model_moved():
     assert "lowers popular's NDCG from 0.2000 (temporal) to 0.1000 (-50%)" in sentence
     assert "raises mf's NDCG from 0.1000 (temporal) to 0.3000 (+200%)" in sentence
     assert "leaves flat's NDCG" in sentence
-
-
-def test_history_effect_counts_new_users_and_compares_each_kind():
-    table = pd.DataFrame({"new users": [0.2, 0.25, 30], "returning users": [0.05, 0.1, 70]},
-                         index=["popular", "ranker", "users"])
-    sentence = history_effect(table, "ranker")
-    assert "30 of 100 test users (30%) are new" in sentence
-    assert "for new users, ranker beats popular: 0.2500 against 0.2000" in sentence
-    worse = table.assign(**{"new users": [0.3, 0.25, 30]})
-    assert "for new users, ranker does not beat popular: 0.2500 against 0.3000" in history_effect(worse, "ranker")
 
 
 # --- diversity in a genre space -------------------------------------------------------------------

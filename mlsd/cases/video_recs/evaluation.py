@@ -476,18 +476,6 @@ def recall_curve(
     return pd.Series({k: float(np.nanmean(lists.recall_at(k))) for k in cutoffs}, name="recall")
 
 
-def recall_by_history(
-    recommendations_by_model: dict[str, pd.DataFrame],
-    test: pd.DataFrame,
-    train: pd.DataFrame,
-    k: int,
-    threshold: float = RELEVANT_ENGAGEMENT,
-) -> pd.DataFrame:
-    """Recall@k per model for users with no training history (cold start) and for returning
-    users."""
-    return _by_history(recommendations_by_model, test, train, k, threshold, "recall_at")
-
-
 def ndcg_by_history(
     recommendations_by_model: dict[str, pd.DataFrame],
     test: pd.DataFrame,
@@ -506,19 +494,6 @@ def ndcg_by_history(
         index=["users"],
     )
     return pd.concat([table, users])
-
-
-def history_effect(by_history: pd.DataFrame, model: str, baseline: str = "popular") -> str:
-    """The sentence under :func:`ndcg_by_history`'s table: how many test users are new, and
-    ``model``'s NDCG against ``baseline``'s for each kind of user."""
-    users = by_history.loc["users"]
-    new, total = int(users["new users"]), int(users.sum())
-    parts = [f"{new:,} of {total:,} test users ({new / total:.0%}) are new"]
-    for kind in ("new users", "returning users"):
-        ours, theirs = by_history.loc[model, kind], by_history.loc[baseline, kind]
-        verb = "beats" if ours > theirs else "does not beat"
-        parts.append(f"for {kind}, {model} {verb} {baseline}: {ours:.4f} against {theirs:.4f}")
-    return "On these data, " + "; ".join(parts) + "."
 
 
 def _by_history(recommendations_by_model, test, train, k, threshold, measure) -> pd.DataFrame:

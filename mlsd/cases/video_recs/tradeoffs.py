@@ -1,6 +1,7 @@
 """Notebook 4's experiments: the feedback loop, exploration, freshness, an A/B test on watch time.
 
-The cold-start comparison of notebook 4 is a scorecard, :func:`~.evaluation.recall_by_history`.
+The cold-start comparison of notebook 4 is a scorecard with intervals,
+:func:`~.evaluation.history_intervals`.
 
 Feedback loop
     A recommender trained on logged watches decides what is shown; users can only watch what is
