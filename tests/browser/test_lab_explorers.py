@@ -20,6 +20,7 @@ THRESHOLD_TRUTH = """
 import json
 from mlsd.explore import ThresholdExplorer, ThresholdExplorerState
 live = [value for value in Out.values() if isinstance(value, ThresholdExplorer)][-1]
+scores = predictions["logistic regression"]  # what the notebook gives the explorer
 fresh = ThresholdExplorerState(y_test, scores, threshold=live.slider.value, cost_fp=cost_fp, cost_fn=cost_fn).snapshot()
 print(json.dumps({
     "slider": live.slider.value, "step": live.slider.step, "state": live.state.threshold,

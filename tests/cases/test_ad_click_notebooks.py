@@ -45,6 +45,7 @@ def test_problem_framing():
     assert r["clicks_in_window"] == pytest.approx(1 - _late_share(24.0), abs=0.01)
     assert r["truth_ne"] < r["baseline_ne"] < 1
     assert r["winner_changed_at_2x"] > 0.05  # miscalibration between advertisers changes winners
+    assert r["truth_auc_drop_at_2x"] > r["lr_gbdt_auc_gap"] > 0  # and moves AUC more than the models differ
     assert r["design_points_missing"] == 0
 
 
@@ -57,6 +58,10 @@ def test_metrics():
     assert r["downsampled_corrected_ece"] < 0.5 * r["downsampled_raw_ece"]  # recalibration cuts ECE by more than half
     assert abs(r["downsampled_raw_auc"] - r["lr_auc"]) < 0.02  # while the ranking barely moves
     assert 0 < r["best_threshold"] < 1
+    assert r["in_sample_threshold_cost"] <= r["best_threshold_cost"]  # choosing on test flatters
+    assert r["ablation_no_crosses_ne_change"] > 0 and r["ablation_buckets_2_10_ne_change"] > 0
+    assert r["blind_vs_truth_top_slot"] < 1 < r["blind_vs_truth_bottom_slot"]  # position-blind
+    assert r["ab_clicks_change"] > 0  # logistic regression wins more clicks online than the baseline
 
 
 def test_architecture():
@@ -66,6 +71,10 @@ def test_architecture():
     assert r["skewed_calibration_ratio"] < r["consistent_calibration_ratio"] - 0.2  # skewed counters under-predict
     assert r["skewed_ne"] > r["consistent_ne"]
     assert r["stale_minus_fresh_ne_mean"] > 0  # a fresh model beats a stale one
+    assert r["correlated_p99_over_sum"] == pytest.approx(1.0, abs=0.01)  # comonotone stages: p99s add up
+    assert r["skewed_counter_psi_min"] >= 0.25  # the feature monitor alerts on every skewed counter
+    assert 0.05 < r["last_day_late_click_share"] < 0.12  # late clicks of the day before the counter is read
+    assert r["leak_served_minus_offline_calibration"] < 0  # eventual labels flatter the offline calibration
 
 
 def test_tradeoffs():
@@ -78,11 +87,14 @@ def test_tradeoffs():
     assert r["exploration_max_good_new_ads_found"] > r["exploration_0_good_new_ads_found"]
     assert r["first_alert_day"] == 11  # the traffic shift starts on day 11 (the notebook's default shift_day)
     assert r["cadence_7_day_trainings"] == 1
+    assert r["cadence_7_day_truth_ne_vs_daily"] > 0  # against the truth, weekly retraining loses
+    assert r["history_at_equal_compute_ne_vs_recent"] < 0  # downsampling buys history at equal compute
 
 
 def test_exercise_records_the_learners_answers():
     r = read_records(KIT_ROOT / "exercises" / "03_ad_click.ipynb")
     assert r["chosen_cadence_days"] in (1, 2, 4, 7)
+    assert r["threshold_test_cost"] > 0  # the chosen threshold's cost, reported on the later days
     assert r["design_points_missing"] == 0
 
 

@@ -25,6 +25,9 @@ def test_problem_framing():
     assert r["random_split_future_share"] > 0.9  # a random split trains on the future
     assert r["top_decile_view_share"] > 0.3  # views pile up on the head
     assert r["design_points_missing"] == 0
+    assert r["top_decile_engagement_gap"] < 0  # ...and they are not the most engaging
+    assert r["popular_matched_split_gap"] > 0 and r["mf_matched_split_gap"] > 0  # flatters at equal composition
+    assert r["ideal_ndcg@10"] > 2 * r["popular_ndcg@10"]  # the truth's ceiling
 
 
 def test_metrics():
@@ -38,6 +41,9 @@ def test_metrics():
     assert r["ndcg_ranker_returning"] > r["ndcg_popular_returning"]  # history is what the ranker uses
     protocol = [r[f"protocol_{model}_ndcg_{split}"] for model in ("most_rated", "mf") for split in ("global", "per_user")]
     assert all(0 < value < 1 for value in protocol)
+    assert r["ideal_ndcg@10"] > r["ranker_ndcg@10"]  # the truth is the ceiling
+    assert r["ranker_minus_mf_ndcg@10_low"] > 0  # the ranker's lead over MF is more than noise
+    assert r["ideal_diversity"] < r["ranker_diversity"] < 1  # accurate lists on peaked tastes are narrow
 
 
 def test_architecture():
@@ -45,6 +51,11 @@ def test_architecture():
     assert r["merged_recall"] > max(r["popular_recall@100"], r["covisit_recall@100"], r["mf_recall@100"])  # sources complement
     assert r["ranker_ndcg@10"] > r["mf_ndcg@10"]
     assert 0 < r["funnel_within_budget"] <= 1
+    assert r["trending_fresh_recall@100"] > 0.5 and r["fresh_recall_gain_at_equal_length"] > 0.3  # trending finds fresh uploads
+    assert r["watch_time_watch_minutes"] > r["completion_watch_minutes"]  # each objective wins its own metric
+    assert r["completion_ndcg@10"] > r["watch_time_ndcg@10"]
+    assert r["watch_time_median_length_minutes"] > 1.5 * r["completion_median_length_minutes"]
+    assert r["mmr_ndcg_at_0.5"] < r["ranker_ndcg@10"] and r["mmr_diversity_at_0.5"] > 0.8  # diversity costs NDCG
 
 
 def test_tradeoffs():
@@ -56,11 +67,15 @@ def test_tradeoffs():
     assert r["mf_recall@100_returning_users"] > r["mf_recall@100_new_users"]
     assert r["popular_ndcg_any_watch"] > r["mf_ndcg_any_watch"]  # offline on any watch prefers popularity...
     assert r["ab_ci_low"] > 0  # ...while the online test prefers taste
+    assert r["mf_recall@100_new_users"] < 2 * 100 / r["data_items"]  # for a new user MF's list is a random draw
+    assert r["explore_engagement_shown"] >= r["popular_engagement_shown"]  # random slots cost no engagement
+    assert r["mf_engagement_shown"] > r["popular_engagement_shown"]
 
 
 def test_exercise_records_the_learners_answers():
     r = read_records(KIT_ROOT / "exercises" / "01_video_recs.ipynb")
     assert r["leak"] > 0.5 and r["design_points_missing"] == 0
+    assert r["mix_for_new_users_popular"] >= 100 and r["mix_for_everyone_mf"] > 0  # route new users to popular
 
 
 LAYOUTS = {
@@ -91,6 +106,7 @@ def test_the_notebooks_run_on_a_movielens_file(tmp_path, layout):
     framing = read_records(out / targets[0])
     assert framing["n_events"] == len(ratings.read_text().splitlines()) - bool(LAYOUTS[layout][0])
     assert read_records(out / targets[1])["data_rows"] == framing["n_events"]
+    assert "ideal_ndcg@10" not in framing and "ideal_ndcg@10" not in read_records(out / targets[1])  # no truth
 
 
 def test_the_metrics_notebook_scores_a_movielens_file_under_the_published_protocol(tmp_path):
