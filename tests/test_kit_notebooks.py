@@ -1,6 +1,7 @@
 """The kit's own notebooks: their shape, a run of each at its smallest sizes, and what their numbers show."""
 
 import json
+import re
 
 import pytest
 from kit_factory import KIT_ROOT, run_mlsd
@@ -77,6 +78,17 @@ def test_every_claim_of_the_committed_notebooks_is_in_the_claims_table():
             assert f"(`{entry['name']}`) | ✓ | ✓ | ✓ | ✓ | ✓ | holds |" in table, (
                 f"{notebook.name}: claim {entry['name']} is not shown holding on seeds 1-5 "
                 "in notebooks/CLAIMS.md (make claims)")
+
+
+def test_the_claims_table_has_no_claim_the_notebooks_no_longer_make_and_the_readme_says_its_count():
+    table = (KIT_ROOT / "notebooks" / "CLAIMS.md").read_text()
+    committed = {(notebook.path.relative_to(KIT_ROOT).as_posix(), entry["name"])
+                 for notebook in NOTEBOOKS for entry in read_claims(notebook.path)}
+    rows = set(re.findall(r"^\| `([^`]+)` \| .* \(`([a-z0-9_]+)`\) \|", table, flags=re.MULTILINE))
+    assert rows == committed, f"stale rows: {sorted(rows - committed)}; missing: {sorted(committed - rows)}"
+    held, total = re.search(r"\*\*(\d+) of (\d+) claims hold on every seed\.\*\*", table).groups()
+    readme = (KIT_ROOT / "README.md").read_text()
+    assert f"**{held} of {total}** conclusions" in readme, "README's claims summary is out of date"
 
 
 def test_start_here_records_are_the_same_for_the_same_parameters_byte_for_byte(smallest_run, tmp_path):
