@@ -116,14 +116,8 @@ def mean_interval(values, n_resamples: int = DEFAULT_RESAMPLES, level: float = 0
     values = as_1d(values, "values")
     if len(values) == 0:
         raise ValueError("values is empty; a mean needs at least one value")
-    n_resamples = check_int("n_resamples", n_resamples, 10)
     level = check_number("level", level, 0.0, 1.0, low_open=True, high_open=True)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
-    means = np.concatenate([
-        values[rng.integers(0, len(values), size=(block, len(values)))].mean(axis=1)
-        for block in _blocks(n_resamples)
-    ])
-    return _interval(float(values.mean()), means, level)
+    return _interval(float(values.mean()), _resampled_means(values, n_resamples, seed), level)
 
 
 def paired_difference_interval(a, b, n_resamples: int = DEFAULT_RESAMPLES, level: float = 0.95,
@@ -149,13 +143,8 @@ def interval_table(per_unit: pd.DataFrame, n_resamples: int = DEFAULT_RESAMPLES,
     if not isinstance(per_unit, pd.DataFrame) or per_unit.empty:
         raise ValueError("per_unit must be a non-empty DataFrame with one row per unit")
     values = per_unit.to_numpy(dtype=float)
-    n_resamples = check_int("n_resamples", n_resamples, 10)
     level = check_number("level", level, 0.0, 1.0, low_open=True, high_open=True)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
-    means = np.concatenate([
-        values[rng.integers(0, len(values), size=(block, len(values)))].mean(axis=1)
-        for block in _blocks(n_resamples)
-    ])
+    means = _resampled_means(values, n_resamples, seed)
     low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2], axis=0)
     return pd.DataFrame({"mean": values.mean(axis=0), "low": low, "high": high},
                         index=per_unit.columns)
@@ -191,6 +180,16 @@ def _row_drawer(n_rows: int, groups):
         return order[offsets + np.arange(lengths.sum())]
 
     return draw
+
+
+def _resampled_means(values: np.ndarray, n_resamples, seed) -> np.ndarray:
+    """The mean (per column) of ``n_resamples`` row resamples, drawn in blocks with ``seed``."""
+    n_resamples = check_int("n_resamples", n_resamples, 10)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    return np.concatenate([
+        values[rng.integers(0, len(values), size=(block, len(values)))].mean(axis=1)
+        for block in _blocks(n_resamples)
+    ])
 
 
 def _blocks(n_resamples: int) -> list[int]:

@@ -55,6 +55,7 @@ from mlsd.cases.ad_click.evaluation import (
     accuracy_gap,
     slice_scorecards,
 )
+from mlsd.cases.ad_click.exercise_checks import check_cadence_choice, check_threshold_choice
 from mlsd.cases.ad_click.lessons import (
     ab_test,
     beside_published,
@@ -73,10 +74,9 @@ from mlsd.cases.ad_click.lessons import (
     truth_claims,
 )
 from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
+from mlsd.cases.ad_click.point_in_time import labels_known_at, late_click_share, leak_table
 from mlsd.cases.ad_click.published import PUBLISHED, published_sources, published_table
 from mlsd.cases.ad_click.schema import clicks_within
-from mlsd.cases.ad_click.exercise_checks import check_cadence_choice, check_threshold_choice
-from mlsd.cases.ad_click.point_in_time import labels_known_at, late_click_share, leak_table
 from mlsd.cases.ad_click.serving import (
     LATENCY_BUDGET_MS,
     counter_drift,

@@ -39,12 +39,19 @@ The package, one job per module:
 """
 
 from mlsd.cases.contract import CaseInfo
+from mlsd.cases.video_recs.compare_splits import (
+    plain_and_matched,
+    split_comparison,
+    split_comparison_sentence,
+    split_composition,
+)
 from mlsd.cases.video_recs.data import (
     SOURCES,
     SPLITS,
     future_leak_share,
     load_data,
     split,
+    temporal_split,
 )
 from mlsd.cases.video_recs.design import design_doc
 from mlsd.cases.video_recs.evaluation import (
@@ -67,18 +74,18 @@ from mlsd.cases.video_recs.evaluation import (
     shared_rows,
     split_effect,
 )
-from mlsd.cases.video_recs.compare_splits import (
-    plain_and_matched,
-    split_comparison,
-    split_comparison_sentence,
-    split_composition,
-)
 from mlsd.cases.video_recs.framing import (
     exposure_and_quality,
     top_decile_engagement_gap,
     views_by_decile,
 )
-from mlsd.cases.video_recs.truth import IDEAL, NO_TRUTH, has_truth, ideal_recommendations
+from mlsd.cases.video_recs.mixes import (
+    check_mix_choice,
+    mix_candidates,
+    mix_recalls,
+    mix_table,
+    source_lists,
+)
 from mlsd.cases.video_recs.models import (
     CoVisitationSource,
     MatrixFactorizationSource,
@@ -90,7 +97,10 @@ from mlsd.cases.video_recs.models import (
     watch_matrix,
 )
 from mlsd.cases.video_recs.movielens import describe_interactions
+from mlsd.cases.video_recs.objectives import expected_watch_minutes, objective_table
+from mlsd.cases.video_recs.platform import on_simulated_platform
 from mlsd.cases.video_recs.published import comparability, protocol_table
+from mlsd.cases.video_recs.rerank import mmr_rerank, mmr_sweep
 from mlsd.cases.video_recs.schema import (
     RELEVANCE,
     RELEVANT_ENGAGEMENT,
@@ -107,17 +117,7 @@ from mlsd.cases.video_recs.trending import (
     trending_comparison,
     union_candidates,
 )
-from mlsd.cases.video_recs.objectives import expected_watch_minutes, objective_table
-from mlsd.cases.video_recs.platform import on_simulated_platform
-from mlsd.cases.video_recs.rerank import mmr_rerank, mmr_sweep
-from mlsd.cases.video_recs.mixes import (
-    check_mix_choice,
-    mix_candidates,
-    mix_recalls,
-    mix_table,
-    source_lists,
-)
-from mlsd.cases.video_recs.data import temporal_split
+from mlsd.cases.video_recs.truth import IDEAL, NO_TRUTH, has_truth, ideal_recommendations
 from mlsd.design import DesignDoc
 from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, RankingExplorer
 from mlsd.metrics import recall_at_k
