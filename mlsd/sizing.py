@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from mlsd.validation import check_number
@@ -99,7 +100,8 @@ class Sizing:
     log_bytes_per_day: float
 
     def table(self) -> pd.DataFrame:
-        """One row per derived quantity: its value, unit and formula, to read beside the inputs."""
+        """One row per derived quantity: its value, the value as read aloud (``reads``: three
+        significant digits, thousands separated), its unit and formula."""
         a = self.assumptions
         rows = [
             ("requests per day", self.requests_per_day, "requests",
@@ -118,8 +120,9 @@ class Sizing:
             ("logs per day", self.log_bytes_per_day / GIB, "GiB",
              "requests per day × log_bytes_per_request"),
         ]
-        return pd.DataFrame(rows, columns=["quantity", "value", "unit", "formula"]).set_index(
-            "quantity")
+        table = pd.DataFrame(rows, columns=["quantity", "value", "unit", "formula"])
+        table.insert(2, "reads", [_readable(value) for value in table["value"]])
+        return table.set_index("quantity")
 
     def pressure_points(self, machine_memory_gib: float = 64.0,
                         machine_cores: float = 32.0) -> list[str]:
@@ -177,3 +180,11 @@ def size(assumptions: Assumptions) -> Sizing:
                                      * a.scoring_parallelism / a.scoring_us),
         log_bytes_per_day=requests_per_day * a.log_bytes_per_request,
     )
+
+
+def _readable(value: float) -> str:
+    """Three significant digits, thousands separated: 17,361 → "17,400", 23.84 → "23.8"."""
+    if value == 0:
+        return "0"
+    magnitude = int(np.floor(np.log10(abs(value))))
+    return f"{round(value, 2 - magnitude):,.{max(0, 2 - magnitude)}f}"

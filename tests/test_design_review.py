@@ -170,3 +170,12 @@ def test_every_metric_the_review_knows_is_a_function_of_mlsd_metrics():
     from mlsd.design_review import METRIC_FAMILIES
 
     assert all(callable(getattr(mlsd.metrics, name)) for name in METRIC_FAMILIES)
+
+
+def test_the_cases_designs_pass_the_review_but_for_what_their_notebooks_answer():
+    from mlsd.cases import ad_click, video_recs
+
+    assert video_recs.design_doc().review().passed
+    [finding] = ad_click.design_doc().review().findings  # answered by 3_architecture's simulation
+    assert (finding.point, finding.problem) == (
+        "Serving", "the dependencies' p99s add up to 61 ms, over the 50 ms budget")

@@ -30,7 +30,7 @@ def test_the_table_lists_each_quantity_with_its_unit_and_formula():
     assert table.loc["embedding table", "value"] == pytest.approx(25.6e9 / GIB)
     assert table.loc["embedding table", "unit"] == "GiB"
     assert table.loc["peak load", "formula"] == "mean load × 3"
-    assert list(table.columns) == ["value", "unit", "formula"]
+    assert list(table.columns) == ["value", "reads", "unit", "formula"]
 
 
 def test_pressure_points_move_with_the_inputs():
@@ -71,3 +71,11 @@ def test_unknown_inputs_and_wrong_types_are_named():
         size({"daily_users": 1})
     with pytest.raises(ValueError, match="machine_cores must be"):
         size(VIDEO_SCALE).pressure_points(machine_cores=0)
+
+
+def test_each_value_also_reads_with_three_significant_digits():
+    table = size(VIDEO_SCALE).table()
+    assert table.loc["peak load", "reads"] == "34,700"  # 34,722 requests/s
+    assert table.loc["embedding table", "reads"] == "23.8"
+    assert table.loc["scoring per request", "reads"] == "10.0"
+    assert table.loc["requests per day", "reads"] == "1,000,000,000"

@@ -48,7 +48,7 @@ from mlsd.cases.ad_click.criteo import describe_criteo
 from mlsd.cases.ad_click.criteo_models import CriteoClickRate, CriteoGBDT, CriteoLogisticRegression
 from mlsd.cases.ad_click.criteo_synthetic import write_synthetic_criteo
 from mlsd.cases.ad_click.data import CRITEO_MEANINGFUL_ROWS, SOURCES, load_data, split
-from mlsd.cases.ad_click.design import design_doc
+from mlsd.cases.ad_click.design import design_doc, scale_assumptions
 from mlsd.cases.ad_click.evaluation import (
     NEVER_CLICK,
     accuracy_at_half,
@@ -106,6 +106,7 @@ from mlsd.explore import (
 )
 from mlsd.metrics import ThresholdCurve, normalized_entropy, undo_downsampling
 from mlsd.monitoring import drift_report, first_alert
+from mlsd.sizing import size
 
 CASE = CaseInfo(number=3, name="ad_click", title="Ad click prediction", sources=SOURCES)
 
@@ -134,6 +135,8 @@ __all__ = [
     "counter_drift",
     "describe_criteo",
     "design_doc",
+    "scale_assumptions",
+    "size",
     "downsampled_predictions",
     "downsampled_predictions_for",
     "downsampling_tradeoff",

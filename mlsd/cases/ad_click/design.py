@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from mlsd.design import DesignDoc
+from mlsd.design_review import Alert, Budget, Dependency, Kind, Label, Metric, Retraining
+from mlsd.sizing import Assumptions
 
 
 def design_doc() -> DesignDoc:
     """The 14-point review of click prediction for a second-price ad auction."""
     return DesignDoc(
         title="Ad click prediction for the auction",
-        decision=(
+        decision=[
             "Which ad wins each slot, and what it pays: ads are ranked by expected value "
             "eCPM = bid × pCTR, and the price depends on the runner-up's eCPM. The probability "
-            "itself enters the price, so it must be right, not just well ordered."
-        ),
+            "itself enters the price, so it must be right, not just well ordered.",
+            Kind("priced probability"),
+            Kind("ranking"),
+        ],
         user=[
             "Users see the winning ads (relevance, ad load).",
             "Advertisers pay per click and judge return on spend.",
@@ -29,11 +33,16 @@ def design_doc() -> DesignDoc:
         goals=["Calibrated pCTR with low normalized entropy on tomorrow's traffic.", "Within the serving latency budget at peak QPS."],
         non_goals=["Choosing bids or budgets for advertisers.", "Post-click conversion prediction (a separate model)."],
         data_sources=["Impression logs (user, ad, site, device, hour, slot).", "Click logs, joined to impressions by impression id.", "Ad and advertiser catalogue."],
-        data_labels=(
+        data_labels=[
             "Label = clicked within a window after the impression. Clicks arrive late (minutes to days), "
-            "so the window trades label completeness against freshness."
-        ),
-        data_freshness="Ad quality drifts daily and new ads arrive every day: counters in near real time, retraining at least daily.",
+            "so the window trades label completeness against freshness.",
+            Label("click within the window", delay_hours=24),
+        ],
+        data_freshness=[
+            "Ad quality drifts daily and new ads arrive every day: counters in near real time, retraining daily "
+            "on the impressions whose 24 h window has closed.",
+            Retraining(every_hours=24),
+        ],
         data_owners=["Ads logging team (impressions, clicks).", "Ads catalogue team (ads, advertisers)."],
         baseline="Each ad's smoothed historical click rate (clicks + m × global rate) / (impressions + m).",
         metrics_offline=[
@@ -42,6 +51,10 @@ def design_doc() -> DesignDoc:
             "noise floor (the truth's own ECE is not 0 on a sample).",
             "ROC AUC for ranking, on a time-based split; miscalibration that differs between advertisers "
             "moves it too.",
+            Metric("normalized_entropy"),
+            Metric("calibration_ratio"),
+            Metric("expected_calibration_error"),
+            Metric("roc_auc"),
         ],
         metrics_online=["CTR", "Revenue per thousand requests", "Calibration ratio on live traffic"],
         metrics_business=["Advertiser return on spend and retention", "Total revenue"],
@@ -58,10 +71,16 @@ def design_doc() -> DesignDoc:
             "not learned as ad quality.",
             "Gradient-boosted trees on historical counters, or trees feeding a linear model (He et al. 2014).",
         ],
-        serving=(
+        serving=[
             "Online: request → feature lookup (counters, user and context) → candidate ads → pCTR for each "
-            "→ auction; tens of milliseconds in total at thousands of QPS. Degrades to the baseline CTR table."
-        ),
+            "→ auction; tens of milliseconds in total at thousands of QPS. Degrades to the baseline CTR table. "
+            "The stages' p99s add up to more than the budget: the whole path's p99 is simulated "
+            "(3_architecture), not budgeted stage by stage.",
+            Budget(p99_ms=50),
+            Dependency("feature lookup", p99_ms=32, fallback="the advertiser-level rate and default context"),
+            Dependency("candidate retrieval", p99_ms=19, fallback="the ads eligible for the page, cached"),
+            Dependency("pCTR scoring", p99_ms=10, fallback="the smoothed-CTR table"),
+        ],
         validation=[
             "Offline: time-based split, NE and calibration by day; thresholds chosen on a held-out "
             "day before the test days.",
@@ -72,9 +91,24 @@ def design_doc() -> DesignDoc:
         monitoring=[
             "Input drift (PSI of device, slot, site, hour), prediction drift, calibration ratio by hour.",
             "Label delay and click-join completeness.",
-            "The on-call ads-ranking engineer acts on alerts.",
+            Alert("input PSI (device, slot, site, hour)", "at or above 0.25 on a day", owner="ads-ranking on-call"),
+            Alert("calibration ratio on clicked-window traffic", "outside [0.9, 1.1] for an hour",
+                  owner="ads-ranking on-call"),
+            Alert("p99 scoring latency", "above the 50 ms budget for 5 minutes", owner="ads-infrastructure on-call"),
         ],
         fallback=["Model or feature service down: serve the smoothed-CTR table.", "Stale counters: fall back to the advertiser-level rate."],
         ownership=["Ads ranking team owns model and features.", "Ads infrastructure owns serving and the auction."],
         platform=["Feature store with streaming counters.", "Shared calibration and monitoring service.", "Experimentation platform."],
     )
+
+
+def scale_assumptions() -> Assumptions:
+    """The scale a candidate states for a large ad platform: 200M daily users, 20 ad requests each
+    a day with a peak of 3× the mean, 10M live ads as 32 float32 values each, 200 candidate ads
+    scored per request at 20 µs each (one worker), 25 ms for everything else, a 50 ms budget, 1 kB
+    logged per request."""
+    return Assumptions(daily_users=200e6, requests_per_user=20, peak_factor=3, n_items=10e6,
+                       embedding_dim=32, bytes_per_value=4, candidates=200, scoring_us=20,
+                       scoring_parallelism=1, other_ms=25, latency_budget_ms=50,
+                       log_bytes_per_request=1_000)
+

@@ -53,7 +53,7 @@ from mlsd.cases.video_recs.data import (
     split,
     temporal_split,
 )
-from mlsd.cases.video_recs.design import design_doc
+from mlsd.cases.video_recs.design import design_doc, scale_assumptions
 from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
     difference_sentence,
@@ -121,6 +121,7 @@ from mlsd.cases.video_recs.truth import IDEAL, NO_TRUTH, has_truth, ideal_recomm
 from mlsd.design import DesignDoc
 from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, RankingExplorer
 from mlsd.metrics import recall_at_k
+from mlsd.sizing import size
 
 CASE = CaseInfo(number=1, name="video_recs", title="Video recommendations", sources=SOURCES)
 
@@ -143,6 +144,8 @@ __all__ = [
     "default_sources",
     "describe_interactions",
     "design_doc",
+    "scale_assumptions",
+    "size",
     "feedback_loop",
     "funnel_stages",
     "future_leak_share",

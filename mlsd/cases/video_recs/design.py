@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from mlsd.design import DesignDoc
+from mlsd.design_review import Alert, Budget, Dependency, Kind, Label, Metric, Retraining
+from mlsd.sizing import Assumptions
 
 
 def design_doc() -> DesignDoc:
     """The 14-point review of a YouTube-style home feed (Covington et al. 2016 shape)."""
     return DesignDoc(
         title="Video recommendations for the home page",
-        decision="Which 10–20 videos fill a user's home page when they open the app, and in what order.",
+        decision=["Which 10–20 videos fill a user's home page when they open the app, and in what order.",
+                  Kind("ranking")],
         user=["Viewers browsing the home page.", "Creators, whose audience depends on being recommended."],
         cost_of_failure=[
             "Wrong: watch time lost, users leave; clickbait that is abandoned early teaches the system more of it.",
@@ -20,14 +23,17 @@ def design_doc() -> DesignDoc:
         goals=["Long-term watch time and return visits, not clicks.", "Fresh and diverse pages within a 200 ms budget."],
         non_goals=["Search ranking (a separate system).", "Choosing which videos may be hosted (policy)."],
         data_sources=["Watch logs (user, video, time, share watched)", "Video metadata (upload time, length, creator)", "User context (device, time)"],
-        data_labels=(
+        data_labels=[
             "Implicit: a watch with high engagement (share watched ≥ 0.8) is relevant; the label exists once the "
-            "session ends. Logged data only show what the system chose to show (exposure bias)."
-        ),
-        data_freshness="New videos must be recommendable within hours; user histories update within the session.",
+            "session ends. Logged data only show what the system chose to show (exposure bias).",
+            Label("engaged watch", delay_hours=2),
+        ],
+        data_freshness=["New videos must be recommendable within hours; user histories update within the session.",
+                        Retraining(every_hours=24)],
         data_owners=["Playback logging team", "Content metadata team"],
         baseline="The most watched videos of the last period, the same for everyone.",
-        metrics_offline=["Recall@100 of the candidate stage", "NDCG@10 and MAP@10 of the ranker on a temporal split", "Coverage, novelty, diversity"],
+        metrics_offline=["Recall@100 of the candidate stage", "NDCG@10 and MAP@10 of the ranker on a temporal split", "Coverage, novelty, diversity",
+                         Metric("recall_at_k"), Metric("ndcg_at_k"), Metric("catalog_coverage"), Metric("intra_list_diversity")],
         metrics_online=["Watch time per user", "Completion rate", "Click-through rate (as a diagnostic, not the goal)"],
         metrics_business=["Daily active users and return visits", "Creator retention"],
         metrics_guardrail=["p99 page latency", "Share of impressions for new videos", "Reports of harmful content"],
@@ -37,13 +43,35 @@ def design_doc() -> DesignDoc:
             "Candidate sources: popular, item-to-item co-visitation, matrix factorisation; merged.",
             "Gradient-boosted ranker on candidate scores, video and user features; later a deep ranker on watch time.",
         ],
-        serving=(
+        serving=[
             "Online on page load: candidate generation (thousands) → ranking (hundreds) → re-ranking for freshness, "
-            "diversity and policy (tens), within 200 ms; precomputed candidates as the fallback."
-        ),
+            "diversity and policy (tens), within 200 ms; precomputed candidates as the fallback.",
+            Budget(p99_ms=200),
+            Dependency("candidate sources", p99_ms=60, fallback="the user's precomputed candidates from the last batch"),
+            Dependency("feature store", p99_ms=20, fallback="default features: the ranker's training medians"),
+            Dependency("ranker", p99_ms=80, fallback="candidates ordered by matrix factorisation's score"),
+            Dependency("re-ranker", p99_ms=25, fallback="the ranker's order, unchanged"),
+        ],
         validation=["Temporal offline split", "Interleaving for rankers", "A/B test on watch time with guardrails"],
-        monitoring=["Candidate recall and coverage by day", "Share of new videos shown", "Latency per stage", "The recommendations on-call acts on alerts"],
+        monitoring=[
+            "Candidate recall and coverage by day", "Share of new videos shown", "Latency per stage",
+            Alert("candidate recall@100", "10% below its trailing-week mean", owner="recommendations on-call"),
+            Alert("share of slots for new videos", "below 2% for a day", owner="recommendations on-call"),
+            Alert("page p99 latency", "above 200 ms for 5 minutes", owner="serving on-call"),
+        ],
         fallback=["Ranker down: order candidates by a source score.", "Candidates down: cached popular-by-region lists."],
         ownership=["Recommendations team owns candidates and ranker", "Infrastructure owns the serving funnel"],
         platform=["Shared embedding and candidate-retrieval service", "Feature store", "Experimentation platform with interleaving"],
     )
+
+
+def scale_assumptions() -> Assumptions:
+    """The scale a candidate states for a YouTube-sized home page: 100M daily users opening it
+    5 times a day with a peak of 3× the mean, 100M videos as 64 float32 values each, 500 candidates
+    ranked per request at 100 µs each over 8 workers, 60 ms for everything else, a 200 ms budget,
+    2 kB logged per request."""
+    return Assumptions(daily_users=100e6, requests_per_user=5, peak_factor=3, n_items=100e6,
+                       embedding_dim=64, bytes_per_value=4, candidates=500, scoring_us=100,
+                       scoring_parallelism=8, other_ms=60, latency_budget_ms=200,
+                       log_bytes_per_request=2_000)
+
