@@ -107,3 +107,17 @@ def test_start_here_shows_what_its_simulated_truth_implies():
     assert r["truth_cost_at_bayes"] < r["model_best_cost"] < r["baseline_cost"]  # truth < model < no model
     assert r["model_best_cost"] <= r["model_cost_at_bayes"]
     assert 0.5 < r["model_ne"] < 1  # better than predicting the base rate, far from perfect
+
+
+def test_every_committed_notebook_is_valid_nbformat_with_an_id_on_every_cell():
+    import warnings
+
+    import nbformat
+
+    for path in [*KIT_ROOT.glob("notebooks/**/*.ipynb"), *KIT_ROOT.glob("exercises/*.ipynb")]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a cell without an id only warns today
+            nbformat.validate(nbformat.read(path, as_version=4))
+        cells = json.loads(path.read_text())["cells"]
+        ids = [cell.get("id") for cell in cells]
+        assert None not in ids and len(set(ids)) == len(ids), path.name
