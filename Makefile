@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lab explore sweeps bench claims notebooks pins clean
+.PHONY: run test lab explore practice sweeps bench claims notebooks pins clean
 
 run: $(INSTALLED)  ## execute every notebook with default parameters into runs/<timestamp>/
 	$(BIN)/mlsd run --all --jobs $(JOBS)
@@ -20,6 +20,9 @@ lab: $(INSTALLED)  ## JupyterLab on 127.0.0.1 (open the URL with the token that 
 
 explore: $(INSTALLED)  ## every explorer as a standalone web app (Voilà) on 127.0.0.1; open the URL it prints
 	$(BIN)/mlsd explore
+
+practice: $(INSTALLED)  ## the interview practice app (Voilà) on 127.0.0.1: a prompt, timers, the design form, its review
+	$(BIN)/mlsd practice
 
 sweeps: $(INSTALLED)  ## run the shipped parameter sweeps (resumable) and write their reports
 	$(BIN)/mlsd sweep notebooks/03_ad_click/2_metrics.ipynb --grid sweeps/ad_click_downsampling.yaml --jobs $(JOBS)

@@ -3,7 +3,7 @@
 Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
 was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
 ``mlsd student`` starts no kernel: 0 when every student version was written, 2 otherwise.
-``mlsd explore`` serves until interrupted: 0 then, 2 when the server cannot start.
+``mlsd explore`` and ``mlsd practice`` serve until interrupted: 0 then, 2 when the server cannot start.
 ``mlsd claims``: 0 when every claim held on every seed, 1 when one did not or a notebook failed.
 """
 
@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--port", type=_positive_int, default=None, metavar="PORT", help="port to listen on (default: a free one)")
     explore.add_argument("--token", default=None, help="the token the URL must carry (default: a new random one)")
     explore.set_defaults(handler=command_explore)
+
+    practice = commands.add_parser("practice", help="serve the interview practice app (Voilà) on 127.0.0.1: "
+                                   "a prompt, a timer per phase, a design form and its review")
+    practice.add_argument("--port", type=_positive_int, default=None, metavar="PORT", help="port to listen on (default: a free one)")
+    practice.add_argument("--token", default=None, help="the token the URL must carry (default: a new random one)")
+    practice.set_defaults(handler=command_practice)
 
     claims = commands.add_parser("claims", help="run the notebooks over several seeds and write which of their claims hold on each")
     _add_targets(claims)
@@ -204,6 +210,16 @@ def command_explore(args) -> int:
     port, token = args.port or app.free_port(), args.token or app.new_token()
     try:
         return app.serve_gallery(_root(args), port, token)
+    except (FileNotFoundError, RuntimeError) as error:
+        raise ParameterError(str(error)) from None
+
+
+def command_practice(args) -> int:
+    from mlsd.explore import app
+
+    port, token = args.port or app.free_port(), args.token or app.new_token()
+    try:
+        return app.serve_notebook(_root(args) / app.PRACTICE, "the interview practice app", port, token)
     except (FileNotFoundError, RuntimeError) as error:
         raise ParameterError(str(error)) from None
 

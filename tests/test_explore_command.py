@@ -1,4 +1,5 @@
-"""`mlsd explore`: the gallery served by Voilà on 127.0.0.1 behind a token, stopped by Ctrl-C."""
+"""`mlsd explore` and `mlsd practice`: the explorer gallery and the practice app served by Voilà on
+127.0.0.1 behind a token, stopped by Ctrl-C."""
 
 import os
 import queue
@@ -34,10 +35,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_path):
+APPS = {"explore": ("Explorer gallery", "gallery_tabs("), "practice": ("Interview practice", "PracticeApp(")}
+
+
+@pytest.mark.parametrize("command_name", APPS)
+def test_the_app_is_served_only_with_its_token_and_stops_on_ctrl_c(tmp_path, command_name):
+    title, code = APPS[command_name]
     port, token = app.free_port(), app.new_token()
     environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
-    command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port), "--token", token]
+    command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), command_name, "--port", str(port), "--token", token]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, preexec_fn=answer_ctrl_c, start_new_session=True)
     try:
         lines = queue.Queue()
@@ -47,11 +53,11 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
             try:
                 printed += lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"mlsd explore did not print its URL within 120 s:\n{printed}") from None
+                raise AssertionError(f"mlsd {command_name} did not print its URL within 120 s:\n{printed}") from None
         assert _status(app.app_url(port, token)) == 200
         assert _status(f"http://127.0.0.1:{port}/") in {302, 403}
         page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
-        assert "Explorer gallery" in page and "gallery_tabs(" not in page
+        assert title in page and code not in page
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -62,7 +68,8 @@ def test_explore_serves_the_gallery_only_with_its_token_and_stops_on_ctrl_c(tmp_
     assert status == 0
 
 
-def test_explore_on_a_port_in_use_fails_with_one_line(tmp_path):
+@pytest.mark.parametrize("command_name", APPS)
+def test_a_port_in_use_fails_with_one_line(tmp_path, command_name):
     import socket
 
     with socket.socket() as taken:
@@ -71,8 +78,8 @@ def test_explore_on_a_port_in_use_fails_with_one_line(tmp_path):
         port = taken.getsockname()[1]
         environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
         done = subprocess.run(
-            [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), "explore", "--port", str(port)],
+            [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), command_name, "--port", str(port)],
             capture_output=True, text=True, env=environment, timeout=120,
         )
     assert done.returncode == 2
-    assert done.stderr.strip() == f"mlsd explore: port {port} on 127.0.0.1 is in use; choose another with --port, or leave it out for a free one"
+    assert done.stderr.strip() == f"mlsd {command_name}: port {port} on 127.0.0.1 is in use; choose another with --port, or leave it out for a free one"

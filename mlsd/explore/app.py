@@ -1,7 +1,8 @@
-"""Serve the explorer gallery as a standalone web app with Voilà, for ``mlsd explore``.
+"""Serve a notebook as a standalone web app with Voilà: the explorer gallery for ``mlsd explore``,
+the interview practice app for ``mlsd practice``.
 
-Voilà runs ``notebooks/explorers.ipynb`` in a kernel and shows its outputs (the widgets, the
-markdown) without any code. The server listens on 127.0.0.1 only and asks for a token: the URL
+Voilà runs the notebook (``notebooks/explorers.ipynb``, ``notebooks/practice_app.ipynb``) in a
+kernel and shows its outputs (the widgets, the markdown) without any code. The server listens on 127.0.0.1 only and asks for a token: the URL
 printed once the page answers carries it, as ``http://127.0.0.1:PORT/?token=TOKEN``.
 """
 
@@ -23,6 +24,7 @@ from nbformat.sign import NotebookNotary
 from mlsd.threads import thread_environment
 
 GALLERY = Path("notebooks") / "explorers.ipynb"
+PRACTICE = Path("notebooks") / "practice_app.ipynb"
 HOST = "127.0.0.1"
 
 
@@ -88,10 +90,17 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60.0) -> int:
-    """Run Voilà on the gallery until interrupted; print the URL once it answers. Returns its status."""
-    notebook = root / GALLERY
+    """Run Voilà on the explorer gallery until interrupted (``mlsd explore``). Returns its status."""
+    return serve_notebook(root / GALLERY, "the explorer gallery", port, token, startup_timeout)
+
+
+def serve_notebook(notebook: Path, what: str, port: int, token: str, startup_timeout: float = 60.0) -> int:
+    """Run Voilà on ``notebook`` until interrupted; print the URL once it answers. Returns its status.
+
+    ``what`` names the app in the messages (``"the explorer gallery"``).
+    """
     if not notebook.is_file():
-        raise FileNotFoundError(f"the explorer gallery {notebook} is missing")
+        raise FileNotFoundError(f"{what} {notebook} is missing")
     if not port_is_free(port):
         raise RuntimeError(f"port {port} on {HOST} is in use; choose another with --port, or leave it out for a free one")
     trust(notebook)
@@ -99,7 +108,7 @@ def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60
     process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent, env=environment)
     try:
         wait_until_answering(f"http://{HOST}:{port}/api/status", process, startup_timeout)
-        print(f"\nmlsd explore: the explorer gallery is at\n\n    {app_url(port, token)}\n\n"
+        print(f"\n{what[0].upper() + what[1:]} is at\n\n    {app_url(port, token)}\n\n"
               "Open it in a browser on this machine; Ctrl-C stops the server.\n", file=sys.stderr, flush=True)
         return process.wait()
     except KeyboardInterrupt:

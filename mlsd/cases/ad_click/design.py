@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlsd.design import DesignDoc
 from mlsd.design_review import Alert, Budget, Dependency, Kind, Label, Metric, Retraining
+from mlsd.practice.interview import Prompt, Question
 from mlsd.sizing import Assumptions
 
 
@@ -112,3 +113,54 @@ def scale_assumptions() -> Assumptions:
                        scoring_parallelism=1, other_ms=25, latency_budget_ms=50,
                        log_bytes_per_request=1_000)
 
+
+
+def clarifying_questions() -> tuple[Question, ...]:
+    """What a strong candidate asks before designing click prediction, with the assumption this
+    case makes for each; the scale is read from :func:`scale_assumptions`."""
+    scale = scale_assumptions()
+    return (
+        Question("Which ads: display, search, or in a feed?",
+                 "Display ads in slots on pages: no query, the user and the page are the context."),
+        Question("How is the winner chosen and priced?",
+                 "A second-price auction ranked by bid × pCTR: the probability sets the price, so "
+                 "it must be calibrated, not only well ordered."),
+        Question("How many requests, users and ads?",
+                 f"{scale.daily_users / 1e6:g}M daily users, {scale.requests_per_user:g} ad requests "
+                 f"each a day, peaks {scale.peak_factor:g}× the mean; {scale.n_items / 1e6:g}M live "
+                 f"ads, {scale.candidates:g} candidates scored per request."),
+        Question("How fast must an ad be chosen?",
+                 f"p99 {scale.latency_budget_ms:g} ms for the whole request."),
+        Question("What is the label, and when is it known?",
+                 "A click within 24 h of the impression; most arrive within the hour, a tail later."),
+        Question("How often do ads and users change?",
+                 "New ads start every day and campaigns end: retrain daily, fall back to the "
+                 "advertiser's or the slot's rate for a new ad."),
+    )
+
+
+def interview_prompts() -> tuple[Prompt, ...]:
+    """The case's open prompt and a variant, each with its reference answer."""
+    questions = clarifying_questions()
+    return (
+        Prompt("display_ads_ctr", "ad_click", "Ad click prediction",
+               "Design the click prediction behind a display-ads auction.", questions, design_doc),
+        Prompt("sponsored_search", "ad_click", "Sponsored search ads",
+               "Design the ads shown next to search results.",
+               (Question("Where do the ads come from?",
+                         "Advertisers bid on keywords; an ad is a candidate when its keyword matches "
+                         "the query (exact, phrase or broad match)."),
+                *questions[1:4],
+                Question("Are all queries alike?",
+                         "No: a few head queries carry much of the traffic; most queries are rare."),
+                ), design_doc,
+               differences=(
+                   "The query is known: candidates come from keyword matching (exact, phrase, "
+                   "broad), a serving dependency of its own.",
+                   "Relevance to the query is a guardrail: an irrelevant ad costs the search "
+                   "experience even when clicked.",
+                   "Head and tail queries behave differently: slice every metric by query "
+                   "frequency.",
+                   "The auction runs per query, with reserve prices by query class.",
+               )),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlsd.design import DesignDoc
 from mlsd.design_review import Alert, Budget, Dependency, Kind, Label, Metric, Retraining
+from mlsd.practice.interview import Prompt, Question
 from mlsd.sizing import Assumptions
 
 
@@ -75,3 +76,55 @@ def scale_assumptions() -> Assumptions:
                        scoring_parallelism=8, other_ms=60, latency_budget_ms=200,
                        log_bytes_per_request=2_000)
 
+
+
+def clarifying_questions() -> tuple[Question, ...]:
+    """What a strong candidate asks before designing the home page, with the assumption this case
+    makes for each; the scale is read from :func:`scale_assumptions`."""
+    scale = scale_assumptions()
+    return (
+        Question("Which surface: the home page, 'up next', or search?",
+                 "The home page: 10–20 videos when the app opens, ordered."),
+        Question("What is success: clicks, watch time, or return visits?",
+                 "Long-term watch time and return visits; clicks only as a diagnostic."),
+        Question("How many users, videos and requests?",
+                 f"{scale.daily_users / 1e6:g}M daily users opening the page "
+                 f"{scale.requests_per_user:g} times a day, peaks {scale.peak_factor:g}× the mean; "
+                 f"{scale.n_items / 1e6:g}M videos."),
+        Question("How fast must the page answer?",
+                 f"p99 {scale.latency_budget_ms:g} ms for the whole page."),
+        Question("Which feedback exists: ratings or implicit watches?",
+                 "Implicit: the share of each video watched; at least 80% is an engaged watch."),
+        Question("How fresh: new videos, the current session?",
+                 "New videos recommendable within hours; the history updates within the session."),
+        Question("Are many users or videos new?",
+                 "Yes, both: new users get popular and trending candidates until they have history."),
+    )
+
+
+def interview_prompts() -> tuple[Prompt, ...]:
+    """The case's open prompt and a variant, each with its reference answer."""
+    questions = clarifying_questions()
+    return (
+        Prompt("video_home_page", "video_recs", "Video recommendations",
+               "Design the recommendations on the home page of a large video app.",
+               questions, design_doc),
+        Prompt("short_video_feed", "video_recs", "A short-video swipe feed",
+               "Design the ranking of a short-video feed that shows one video at a time.",
+               (Question("What does the feed decide, and how often?",
+                         "The next video, after every swipe; one at a time, full screen."),
+                Question("What is a good outcome of one video?",
+                         "Watched through or replayed; a swipe within 2 s is a negative."),
+                *questions[2:4],
+                Question("How new are the videos?",
+                         "Uploaded minutes ago: they need an audience before they have history."),
+                ), design_doc, differences=(
+                   "The decision is the next video after every swipe, not a page of 10–20.",
+                   "The label is the swipe itself (watch-through, replay, skip time), within "
+                   "seconds, so training and features can be hours fresher.",
+                   "The budget per swipe is tighter (tens of ms), so candidates are prefetched "
+                   "for the session.",
+                   "New videos must reach an audience within minutes: exploration is part of the "
+                   "design, not an add-on.",
+               )),
+    )
