@@ -68,7 +68,7 @@ def test_a_line_the_form_cannot_read_names_the_field_the_line_and_the_form_it_ta
 
 
 def test_each_cross_field_check_is_reached_through_the_form():
-    values = {**form_values(practice.prompt("video_home_page").reference()), **SERVING_OVER_BUDGET,
+    values = {**form_values(practice.prompt("video_home").reference()), **SERVING_OVER_BUDGET,
               "alerts": "p99 latency; above 50 ms; ", "retrain_every_hours": "1", "metrics": ("log_loss",),
               "cost_of_failure": "TBD"}
     problems = {finding.point: finding.problem for finding in design_from_form("t", values).review().findings}
@@ -91,11 +91,14 @@ def test_every_case_prompt_is_open_asks_questions_and_a_variant_says_what_change
         assert len(prompt.text) < 90 and len(prompt.questions) >= 5, prompt.key
         assert list(prompt.questions_table().columns) == ["question", "assumption"]
     variants = [prompt for prompt in prompts if prompt.differences]
-    assert {prompt.key for prompt in variants} == {"short_video_feed", "sponsored_search"}
-    assert "What changes from its reference answer" in variants[0].reference_markdown()
-    assert "100M daily users" in practice.prompt("video_home_page").questions_markdown()
-    with pytest.raises(ValueError, match="prompt must be one of video_home_page, short_video_feed, "
-                                         "display_ads_ctr, sponsored_search; got 'feed'"):
+    assert {prompt.key for prompt in variants} == {"short_video", "search_ads"}
+    assert "What changes from the case's own problem" in variants[0].reference_markdown()
+    assert {prompt.reference().title for prompt in variants} == {
+        "Short-video feed", "Click prediction for sponsored search"}
+    assert all(prompt.reference().review().passed for prompt in variants)
+    assert "100M daily users" in practice.prompt("video_home").questions_markdown()
+    with pytest.raises(ValueError, match="prompt must be one of video_home, short_video, "
+                                         "display_ads, search_ads; got 'feed'"):
         practice.prompt("feed")
 
 
@@ -118,13 +121,13 @@ def test_the_app_says_which_line_it_cannot_read_and_a_new_prompt_starts_clean(ap
     app.inputs["alerts"].value = "latency only"
     assert app.show_review() is None
     assert "Cannot read the form:</b> Alerts, line 1: &#x27;latency only&#x27;" in app.findings.value
-    app.chooser.value = "sponsored_search"
+    app.chooser.value = "search_ads"
     assert app.findings.value == "" and "Design the ads shown next to search results." in app.prompt_text.value
     assert "Are all queries alike?" in app.questions.value
 
 
 def test_a_complete_form_passes_and_the_timer_counts_down(app):
-    for name, value in form_values(practice.prompt("video_home_page").reference()).items():
+    for name, value in form_values(practice.prompt("video_home").reference()).items():
         app.inputs[name].value = value
     assert app.show_review().passed and "No findings" in app.findings.value
     play, _, left = app.widget.children[4].children[0].children[0].children
@@ -141,6 +144,6 @@ def test_every_form_input_is_in_the_app_once(app):
 
 
 def test_the_app_opens_on_the_prompt_asked_for_and_names_the_allowed_ones():
-    assert PracticeApp(practice.prompts(), first="display_ads_ctr").prompt.title == "Ad click prediction"
-    with pytest.raises(ValueError, match="first must be one of video_home_page, .*; got 'ads'"):
+    assert PracticeApp(practice.prompts(), first="display_ads").prompt.title == "Ad click prediction"
+    with pytest.raises(ValueError, match="first must be one of video_home, .*; got 'ads'"):
         PracticeApp(practice.prompts(), first="ads")

@@ -57,6 +57,11 @@ one loader module per real dataset
 ``explore``
     ``gallery_tabs(seed, **sizes)``: the case's explorers for the gallery, a list of
     :class:`~mlsd.cases.contract.ExplorerTab`.
+``exercise``
+    The exercise's tasks, ``TASKS`` (a tuple of :class:`mlsd.exercise_tasks.Task`, each with its
+    solution and the plausible wrong answers its check rejects), and ``build(**parameters)``: the
+    :class:`mlsd.exercise_tasks.Exercise` on the context the exercise notebook works on, from the
+    notebook's parameters (the façade re-exports it as ``build_exercise``).
 
 A case may add modules with one job each (ad click's ``features`` and ``auction``), listed in its
 façade's docstring. Outside the package a case has its four staged notebooks in

@@ -32,6 +32,7 @@ REQUIRED_MODULES: dict[str, tuple[str, ...]] = {
     "tradeoffs": (),
     "design": ("design_doc",),
     "explore": ("gallery_tabs",),
+    "exercise": ("TASKS", "build"),
 }
 """Each module of a case package with the names it must define; :mod:`mlsd.cases` says its job."""
 

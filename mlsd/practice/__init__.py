@@ -12,7 +12,8 @@ The prompts themselves belong to the cases (each case's ``design.interview_promp
 """
 
 from mlsd.practice.form import FormError, design_from_form, form_fields
-from mlsd.practice.interview import PHASES, Phase, Prompt, Question, details, phase_table
+from mlsd.practice.interview import (PHASES, Phase, Prompt, Question, details, phase_table,
+                                     questions_table)
 
 __all__ = ["PHASES", "FormError", "Phase", "Prompt", "Question", "design_from_form", "details", "form_fields",
-           "phase_table"]
+           "phase_table", "questions_table"]

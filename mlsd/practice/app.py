@@ -119,13 +119,13 @@ def findings_html(review: Review) -> str:
 
 
 def reference_html(prompt: Prompt) -> str:
-    """The prompt's reference answer as HTML, point by point; for a variant, first what changes."""
+    """The prompt's reference answer as HTML, point by point; for a variant, first what changes
+    from the case's own problem."""
     doc = prompt.reference()
     parts = []
     if prompt.differences:
         changes = "".join(f"<li>{html.escape(line)}</li>" for line in prompt.differences)
-        parts.append(f"<p><b>This prompt is a variant of “{html.escape(doc.title)}”.</b> What changes "
-                     f"from its reference answer:</p><ul>{changes}</ul>")
+        parts.append(f"<p><b>What changes from the case's own problem:</b></p><ul>{changes}</ul>")
     parts.append(f"<h3>Design review: {html.escape(doc.title)}</h3>")
     for number, point in enumerate(CHECKLIST, start=1):
         parts.append(f"<h4>{number}. {html.escape(point.title)}</h4>")

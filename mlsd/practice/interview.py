@@ -30,7 +30,7 @@ import pandas as pd
 
 from mlsd.design import CHECKLIST, DesignDoc
 
-__all__ = ["PHASES", "Phase", "Prompt", "Question", "details", "phase_table"]
+__all__ = ["PHASES", "Phase", "Prompt", "Question", "details", "phase_table", "questions_table"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Prompt:
     Attributes
     ----------
     key : str
-        Its name for ``mlsd practice`` and the practice notebook, e.g. ``"video_home_page"``.
+        Its name for ``mlsd practice`` and the practice notebook, e.g. ``"video_home"``.
     case : str
         The case it belongs to (a name of :data:`mlsd.cases.CASES`).
     title, text : str
@@ -108,7 +108,7 @@ class Prompt:
     reference : callable
         Returns the reference answer, a filled :class:`~mlsd.design.DesignDoc`.
     differences : tuple of str
-        For a variant of the case's own problem: what changes from the reference answer.
+        For a variant of the case's own problem: what changes from that problem's answer.
     """
 
     key: str
@@ -121,8 +121,7 @@ class Prompt:
 
     def questions_table(self) -> pd.DataFrame:
         """The clarifying questions with the assumption the reference answer makes for each."""
-        return pd.DataFrame({"question": [q.question for q in self.questions],
-                             "assumption": [q.assumption for q in self.questions]})
+        return questions_table(self.questions)
 
     def questions_markdown(self) -> str:
         """The questions and assumptions as a Markdown table, folded until opened."""
@@ -131,11 +130,11 @@ class Prompt:
                        "| question | what the reference answer assumes |\n|---|---|\n" + rows)
 
     def reference_markdown(self) -> str:
-        """The reference answer in Markdown; for a variant, first what changes from it."""
+        """The reference answer in Markdown; for a variant, first what changes from the case's own
+        problem."""
         doc = self.reference()
         changes = "".join(f"- {line}\n" for line in self.differences)
-        head = (f"**This prompt is a variant of “{doc.title}”.** What changes from its reference "
-                f"answer:\n\n{changes}\n" if changes else "")
+        head = f"**What changes from the case's own problem:**\n\n{changes}\n" if changes else ""
         return head + doc.to_markdown()
 
     def to_markdown(self) -> str:
@@ -145,6 +144,12 @@ class Prompt:
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+
+def questions_table(questions) -> pd.DataFrame:
+    """Clarifying questions (:class:`Question`) as a table: ``question`` and ``assumption``."""
+    return pd.DataFrame({"question": [q.question for q in questions],
+                         "assumption": [q.assumption for q in questions]})
 
 
 def details(summary: str, body: str) -> str:

@@ -93,9 +93,8 @@ def test_tradeoffs():
 
 def test_exercise_records_the_learners_answers():
     r = read_records(KIT_ROOT / "exercises" / "03_ad_click.ipynb")
-    assert r["chosen_cadence_days"] in (1, 2, 4, 7)
-    assert r["threshold_test_cost"] > 0  # the chosen threshold's cost, reported on the later days
-    assert r["design_points_missing"] == 0
+    assert all(r[f"task{n}_passed"] for n in range(1, 8))
+    assert r["task2"] == "calibration only"  # downsampling moves the level, not the order
 
 
 # --- on a Criteo file ------------------------------------------------------------------------------

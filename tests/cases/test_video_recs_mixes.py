@@ -1,5 +1,6 @@
-"""The candidate mix of the exercise (task 4): equal-length mixes, and a check that accepts the
-solution and rejects the plausible wrong answers, saying why."""
+"""The candidate mix of the exercise (task 4): equal-length mixes, their recall per group of users,
+and the best mix of each group (the exercise's check of a chosen mix is tested with the exercise,
+``test_video_recs_exercise.py``)."""
 
 import numpy as np
 import pandas as pd
@@ -9,14 +10,12 @@ from video_history import interactions
 from mlsd.cases.video_recs.data import temporal_split
 from mlsd.cases.video_recs.mixes import (
     best_mix,
-    check_mix_choice,
     mix_candidates,
     mix_recalls,
     mix_table,
     source_lists,
 )
 from mlsd.cases.video_recs.simulate import simulate_watches
-from mlsd.exercises import ExerciseCheckError
 
 MIXES = [(150, 0, 0), (100, 50, 0), (75, 75, 0), (50, 100, 0), (0, 150, 0), (100, 0, 50),
          (50, 50, 50), (0, 100, 50)]
@@ -47,14 +46,6 @@ def exercise(request):
     return mix_recalls(lists, MIXES, test, train), seed, lists
 
 
-def failure(answer, per_user, group, seed) -> str:
-    with pytest.raises(ExerciseCheckError) as caught:
-        check_mix_choice(answer, per_user, group, seed=seed)
-    message = str(caught.value)
-    assert "\n" not in message and message.startswith(f"✗ the candidate mix for {group}: ")
-    return message
-
-
 def test_every_mix_has_exactly_the_same_length(exercise):
     per_user, _, lists = exercise
     assert list(per_user.columns) == MIXES
@@ -65,40 +56,26 @@ def test_every_mix_has_exactly_the_same_length(exercise):
     assert new.sum() >= 20  # enough new users to judge
 
 
-def test_the_solution_passes_and_says_why(exercise, capsys):
+def test_the_table_counts_every_user_once_and_its_best_means_are_the_best_mixes(exercise):
     per_user, seed, _ = exercise
     table = mix_table(per_user, seed=seed)
+    users = table.attrs["users"]
+    assert users["new users"] + users["returning users"] == users["all users"] == len(per_user)
     for group in ("all users", "new users"):
-        solution = table[(group, "mean")].idxmax()
-        check_mix_choice(solution, per_user, group, seed=seed)
-        assert "not measurably below the best" in capsys.readouterr().out
-    assert table.attrs["users"]["new users"] + table.attrs["users"]["returning users"] == (
-        table.attrs["users"]["all users"])
+        assert table[(group, "mean")].idxmax() == best_mix(per_user, group)
+        assert (table[(group, "low")] <= table[(group, "mean")]).all()
 
 
-def test_all_mf_is_rejected_for_everyone_and_for_new_users(exercise):
-    per_user, seed, _ = exercise
-    everyone = failure((0, 150, 0), per_user, "all users", seed)
-    assert "measurably worse" in everyone and "does one source alone find" in everyone
-    new = failure((0, 150, 0), per_user, "new users", seed)
-    assert "scores for a user without history all tie" in new and "random draw" in new
+def test_the_best_mix_for_everyone_is_not_the_best_for_new_users(exercise):
+    per_user, _, _ = exercise
+    overall, new = best_mix(per_user, "all users"), best_mix(per_user, "new users")
+    assert overall != new
+    assert dict(zip(per_user.attrs["sources"], new))["popular"] >= 100  # new users: popularity
+    assert dict(zip(per_user.attrs["sources"], overall))["mf"] > 0  # everyone: some taste
 
 
-def test_the_best_mix_for_everyone_is_rejected_for_new_users(exercise):
-    per_user, seed, _ = exercise
-    overall = best_mix(per_user, "all users")
-    assert overall != best_mix(per_user, "new users")
-    message = failure(overall, per_user, "new users", seed)
-    assert f"{overall} is the best mix for all users, not for new users" in message
-
-
-def test_the_best_mix_for_new_users_is_rejected_for_everyone(exercise):
-    per_user, seed, _ = exercise
-    message = failure(best_mix(per_user, "new users"), per_user, "all users", seed)
-    assert "is the best mix for new users, not for all users" in message
-
-
-@pytest.mark.parametrize("answer", [(150, 0), "150, 0, 0", None, (1, 2, 3)])
-def test_an_answer_that_is_not_a_mix_is_rejected_naming_the_mixes(exercise, answer):
-    per_user, seed, _ = exercise
-    assert "is not one of the mixes" in failure(answer, per_user, "new users", seed)
+def test_best_mix_names_the_allowed_groups():
+    per_user = pd.DataFrame({(1, 0): [0.5]}, index=pd.MultiIndex.from_arrays([[0], [True]],
+                                                                          names=["user_id", "new"]))
+    with pytest.raises(ValueError, match="group"):
+        best_mix(per_user, "old users")

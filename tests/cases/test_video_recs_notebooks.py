@@ -74,8 +74,8 @@ def test_tradeoffs():
 
 def test_exercise_records_the_learners_answers():
     r = read_records(KIT_ROOT / "exercises" / "01_video_recs.ipynb")
-    assert r["leak"] > 0.5 and r["design_points_missing"] == 0
-    assert r["mix_for_new_users_popular"] >= 100 and r["mix_for_everyone_mf"] > 0  # route new users to popular
+    assert all(r[f"task{n}_passed"] for n in range(1, 7))
+    assert r["task2"] == "random split"  # a random split flatters the popular list
 
 
 LAYOUTS = {

@@ -29,6 +29,7 @@ The package, one job per module:
   clicks only, and the size of the leak when eventual labels are used instead
 - :mod:`.intervals` — paired intervals that resample ads, for the experiments' comparisons
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
+- :mod:`.model_options` — GBDT + LR (trees' leaves feed a logistic regression); the options
 - :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
 - :mod:`.evaluation` — the scorecard: probability quality, accuracy's blind spot, slices
 - :mod:`.ablation` — what the crosses and the hash buckets of logistic regression buy
@@ -38,7 +39,7 @@ The package, one job per module:
 - :mod:`.tradeoffs` — the experiments: freshness, retraining cadence, label window, negative
   downsampling (and what it buys at equal compute), exploration for new ads
 - :mod:`.design` — the filled design review
-- :mod:`.exercise_checks` — the checks of the exercise's judgement tasks, and what they reject
+- :mod:`.exercise` — the exercise's tasks, their solutions and the wrong answers they reject
 - :mod:`.explore` — the case's explorers for the gallery
 """
 
@@ -48,14 +49,15 @@ from mlsd.cases.ad_click.criteo import describe_criteo
 from mlsd.cases.ad_click.criteo_models import CriteoClickRate, CriteoGBDT, CriteoLogisticRegression
 from mlsd.cases.ad_click.criteo_synthetic import write_synthetic_criteo
 from mlsd.cases.ad_click.data import CRITEO_MEANINGFUL_ROWS, SOURCES, load_data, split
-from mlsd.cases.ad_click.design import design_doc, scale_assumptions
+from mlsd.cases.ad_click.design import clarifying_questions, design_doc, scale_assumptions
 from mlsd.cases.ad_click.evaluation import (
     NEVER_CLICK,
     accuracy_at_half,
     accuracy_gap,
     slice_scorecards,
 )
-from mlsd.cases.ad_click.exercise_checks import check_cadence_choice, check_threshold_choice
+from mlsd.cases.ad_click import exercise
+from mlsd.cases.ad_click.exercise import build as build_exercise
 from mlsd.cases.ad_click.lessons import (
     ab_test,
     beside_published,
@@ -73,6 +75,7 @@ from mlsd.cases.ad_click.lessons import (
     threshold_on_validation,
     truth_claims,
 )
+from mlsd.cases.ad_click.model_options import GBDTLogisticRegression, compare_models, model_options
 from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
 from mlsd.cases.ad_click.point_in_time import labels_known_at, late_click_share, leak_table
 from mlsd.cases.ad_click.published import PUBLISHED, published_sources, published_table
@@ -123,17 +126,20 @@ __all__ = [
     "CriteoLogisticRegression",
     "HashedLogisticRegression",
     "HistoricalGBDT",
+    "GBDTLogisticRegression",
+    "compare_models",
+    "model_options",
     "SmoothedCTRBaseline",
     "ab_test",
     "accuracy_at_half",
     "accuracy_gap",
     "beside_published",
-    "check_cadence_choice",
-    "check_threshold_choice",
+    "build_exercise",
     "clicks",
     "clicks_within",
     "counter_drift",
     "describe_criteo",
+    "clarifying_questions",
     "design_doc",
     "scale_assumptions",
     "size",
@@ -142,6 +148,7 @@ __all__ = [
     "downsampling_tradeoff",
     "downsampling_tradeoff_for",
     "every_ablation_hurts",
+    "exercise",
     "feature_ablation",
     "exploration_simulation",
     "freshness_decay",

@@ -103,6 +103,38 @@ def design_doc() -> DesignDoc:
     )
 
 
+def sponsored_search_doc() -> DesignDoc:
+    """The display-ads review (:func:`design_doc`) changed for sponsored search."""
+    doc = design_doc()
+    doc.title = "Click prediction for sponsored search"
+    doc.decision = [
+        "Which ads, matched to the user's query by keyword, win the slots above the results, and "
+        "what they pay: ranked by bid × pCTR(query, ad), priced by the runner-up.",
+        Kind("priced probability"),
+        Kind("ranking"),
+    ]
+    doc.data_sources = ["Query logs and the keyword match of each impression.",
+                        "Impression and click logs, joined by impression id.",
+                        "Ad, keyword and advertiser catalogue."]
+    doc.metrics_slice = ["Head vs tail queries", "Exact vs broad keyword match",
+                         "New vs established ads", "Device"]
+    doc.serving = [
+        "Online: query → query understanding → keyword matching (an inverted index) → feature "
+        "lookup → pCTR for each candidate → auction. The stages' p99s are tightened so that their "
+        "sum fits the budget: features from a co-located cache, intent classes cached for head "
+        "queries.",
+        Budget(p99_ms=50),
+        Dependency("query understanding", p99_ms=6,
+                   fallback="the normalised raw query, exact match only"),
+        Dependency("keyword matching", p99_ms=14,
+                   fallback="the cached candidates of the head query"),
+        Dependency("feature lookup", p99_ms=18,
+                   fallback="the advertiser-level rate and default context"),
+        Dependency("pCTR scoring", p99_ms=10, fallback="the smoothed-CTR table"),
+    ]
+    return doc
+
+
 def scale_assumptions() -> Assumptions:
     """The scale a candidate states for a large ad platform: 200M daily users, 20 ad requests each
     a day with a peak of 3× the mean, 10M live ads as 32 float32 values each, 200 candidate ads
@@ -143,9 +175,9 @@ def interview_prompts() -> tuple[Prompt, ...]:
     """The case's open prompt and a variant, each with its reference answer."""
     questions = clarifying_questions()
     return (
-        Prompt("display_ads_ctr", "ad_click", "Ad click prediction",
+        Prompt("display_ads", "ad_click", "Ad click prediction",
                "Design the click prediction behind a display-ads auction.", questions, design_doc),
-        Prompt("sponsored_search", "ad_click", "Sponsored search ads",
+        Prompt("search_ads", "ad_click", "Sponsored search ads",
                "Design the ads shown next to search results.",
                (Question("Where do the ads come from?",
                          "Advertisers bid on keywords; an ad is a candidate when its keyword matches "
@@ -153,7 +185,7 @@ def interview_prompts() -> tuple[Prompt, ...]:
                 *questions[1:4],
                 Question("Are all queries alike?",
                          "No: a few head queries carry much of the traffic; most queries are rare."),
-                ), design_doc,
+                ), sponsored_search_doc,
                differences=(
                    "The query is known: candidates come from keyword matching (exact, phrase, "
                    "broad), a serving dependency of its own.",

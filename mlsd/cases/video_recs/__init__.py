@@ -34,6 +34,9 @@ The package, one job per module:
 - :mod:`.rerank` — the re-ranker: maximal marginal relevance in the true genre space, and its sweep
 - :mod:`.platform` — the simulated platform behind the sections that need watch time and genres
 - :mod:`.mixes` — the candidate mix at equal length, for new and returning users (the exercise)
+- :mod:`.retrieval_options` — exact top-k against an IVF index over MF's vectors; the options
+- :mod:`.exercise` — the exercise's six tasks, their solutions and the plausible wrong answers its
+  checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 - :mod:`.design` — the filled design review
 - :mod:`.explore` — the case's explorers for the gallery
 """
@@ -53,7 +56,7 @@ from mlsd.cases.video_recs.data import (
     split,
     temporal_split,
 )
-from mlsd.cases.video_recs.design import design_doc, scale_assumptions
+from mlsd.cases.video_recs.design import clarifying_questions, design_doc, scale_assumptions
 from mlsd.cases.video_recs.evaluation import (
     candidate_set_recall,
     difference_sentence,
@@ -74,13 +77,13 @@ from mlsd.cases.video_recs.evaluation import (
     shared_rows,
     split_effect,
 )
+from mlsd.cases.video_recs.exercise import build as build_exercise
 from mlsd.cases.video_recs.framing import (
     exposure_and_quality,
     top_decile_engagement_gap,
     views_by_decile,
 )
 from mlsd.cases.video_recs.mixes import (
-    check_mix_choice,
     mix_candidates,
     mix_recalls,
     mix_table,
@@ -101,6 +104,12 @@ from mlsd.cases.video_recs.objectives import expected_watch_minutes, objective_t
 from mlsd.cases.video_recs.platform import on_simulated_platform
 from mlsd.cases.video_recs.published import comparability, protocol_table
 from mlsd.cases.video_recs.rerank import mmr_rerank, mmr_sweep
+from mlsd.cases.video_recs.retrieval_options import (
+    IVFIndex,
+    ann_recommend,
+    ann_sweep,
+    retrieval_options,
+)
 from mlsd.cases.video_recs.schema import (
     RELEVANCE,
     RELEVANT_ENGAGEMENT,
@@ -143,6 +152,7 @@ __all__ = [
     "comparability",
     "default_sources",
     "describe_interactions",
+    "clarifying_questions",
     "design_doc",
     "scale_assumptions",
     "size",
@@ -196,7 +206,11 @@ __all__ = [
     "objective_table",
     "mmr_rerank",
     "mmr_sweep",
-    "check_mix_choice",
+    "IVFIndex",
+    "ann_recommend",
+    "ann_sweep",
+    "retrieval_options",
+    "build_exercise",
     "mix_candidates",
     "mix_recalls",
     "mix_table",

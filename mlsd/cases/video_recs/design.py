@@ -66,6 +66,43 @@ def design_doc() -> DesignDoc:
     )
 
 
+
+FEED_BUDGET_MS = 100
+"""The feed's p99 budget: the next video must be chosen before the swipe's animation ends."""
+
+FEED_DEPENDENCIES = (
+    Dependency("session candidates", p99_ms=30,
+               fallback="the user's candidates precomputed at the last session"),
+    Dependency("feature store", p99_ms=10, fallback="the session's own counters only"),
+    Dependency("ranker", p99_ms=35, fallback="candidates in matrix factorisation's order"),
+    Dependency("re-ranker", p99_ms=10, fallback="the ranker's order, unchanged"),
+)
+
+
+def feed_design_doc() -> DesignDoc:
+    """The short-video feed's design, from the home page's (:func:`design_doc`): what a
+    swipe changes — the decision, the labels, the freshness, the serving path and its alerts."""
+    home = design_doc().to_dict()
+    return DesignDoc.from_dict({
+        **home,
+        "title": "Short-video feed",
+        "decision": ["Which video comes next in the endless feed, chosen after every swipe.",
+                     Kind("ranking")],
+        "data_labels": ["Implicit, within seconds: watch-through, replays and swipe-away time.",
+                        Label("watch-through or swipe-away", delay_hours=0.05)],
+        "data_freshness": ["Session features update within seconds; new videos are served within "
+                           "minutes; the model is updated every 15 minutes.",
+                           Retraining(every_hours=0.25)],
+        "serving": ["Online per swipe: session candidates → ranker → re-ranker within 100 ms.",
+                    Budget(p99_ms=FEED_BUDGET_MS), *FEED_DEPENDENCIES],
+        "monitoring": [*[item for item in home["monitoring"] if not isinstance(item, Alert)
+                         or "latency" not in item.signal],
+                       Alert("swipe p99 latency", "above 100 ms for 5 minutes",
+                             owner="serving on-call")],
+    })
+
+
+
 def scale_assumptions() -> Assumptions:
     """The scale a candidate states for a YouTube-sized home page: 100M daily users opening it
     5 times a day with a peak of 3× the mean, 100M videos as 64 float32 values each, 500 candidates
@@ -106,10 +143,10 @@ def interview_prompts() -> tuple[Prompt, ...]:
     """The case's open prompt and a variant, each with its reference answer."""
     questions = clarifying_questions()
     return (
-        Prompt("video_home_page", "video_recs", "Video recommendations",
+        Prompt("video_home", "video_recs", "Video recommendations",
                "Design the recommendations on the home page of a large video app.",
                questions, design_doc),
-        Prompt("short_video_feed", "video_recs", "A short-video swipe feed",
+        Prompt("short_video", "video_recs", "A short-video swipe feed",
                "Design the ranking of a short-video feed that shows one video at a time.",
                (Question("What does the feed decide, and how often?",
                          "The next video, after every swipe; one at a time, full screen."),
@@ -118,7 +155,7 @@ def interview_prompts() -> tuple[Prompt, ...]:
                 *questions[2:4],
                 Question("How new are the videos?",
                          "Uploaded minutes ago: they need an audience before they have history."),
-                ), design_doc, differences=(
+                ), feed_design_doc, differences=(
                    "The decision is the next video after every swipe, not a page of 10–20.",
                    "The label is the swipe itself (watch-through, replay, skip time), within "
                    "seconds, so training and features can be hours fresher.",

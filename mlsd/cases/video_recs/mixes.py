@@ -12,10 +12,9 @@ Which mix is best depends on whom it serves. A user with no history gets all-zer
 matrix factorisation — its candidates for them are a uniformly random draw (:mod:`.models`) — so a
 mix chosen on the recall of all users, most of whom have a history, can serve new users badly.
 :func:`mix_recalls` gives each user's recall of each mix; :func:`mix_table` the means, for new
-users, returning users and everyone, with bootstrap intervals; :func:`check_mix_choice` is the
-exercise's check of a chosen mix: right when it is not measurably worse than the best mix for the
-users asked about (the paired bootstrap interval of best − chosen contains 0), and otherwise says
-why it is not. :func:`source_lists` fits the three sources a mix draws on.
+users, returning users and everyone, with bootstrap intervals; :func:`best_mix` the best mix of a
+group (the exercise, :mod:`.exercise`, judges a chosen mix against it). :func:`source_lists` fits
+the three sources a mix draws on.
 """
 
 from __future__ import annotations
@@ -32,8 +31,7 @@ from mlsd.cases.video_recs.models import (
 )
 from mlsd.cases.video_recs.schema import RELEVANT_ENGAGEMENT
 from mlsd.cases.video_recs.trending import TrendingSource
-from mlsd.exercises import ExerciseCheckError
-from mlsd.uncertainty import DEFAULT_RESAMPLES, interval_table, paired_difference_interval
+from mlsd.uncertainty import DEFAULT_RESAMPLES, interval_table
 from mlsd.validation import check_choice
 
 GROUPS = ("new users", "returning users", "all users")
@@ -111,7 +109,7 @@ def mix_table(per_user: pd.DataFrame, n_resamples: int = DEFAULT_RESAMPLES, seed
     mixes = list(per_user.columns)
     parts, users = {}, {}
     for group in GROUPS:
-        rows = _group_rows(per_user, group)
+        rows = group_rows(per_user, group)
         users[group] = int(rows.sum())
         values = per_user[rows].copy()
         values.columns = range(len(mixes))
@@ -126,88 +124,16 @@ def mix_table(per_user: pd.DataFrame, n_resamples: int = DEFAULT_RESAMPLES, seed
 def best_mix(per_user: pd.DataFrame, group: str) -> tuple:
     """The mix with the highest mean recall for ``group`` (one of :data:`GROUPS`); ties to the
     first listed."""
-    rows = _group_rows(per_user, check_choice("group", group, GROUPS))
+    rows = group_rows(per_user, check_choice("group", group, GROUPS))
     means = per_user[rows].mean()
     return means.index[int(np.argmax(means.to_numpy()))]
 
 
-def check_mix_choice(
-    answer, per_user: pd.DataFrame, group: str, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0
-) -> None:
-    """The exercise's check of ``answer``, the mix chosen for ``group`` (one of :data:`GROUPS`).
-
-    Passes — printing one ``✓`` line — when ``answer`` is one of the mixes of ``per_user``
-    (:func:`mix_recalls`) and its mean recall for ``group`` is not measurably below the best
-    mix's: the paired bootstrap interval of (best − answer) over the group's users contains 0.
-    Otherwise raises :class:`~mlsd.exercises.ExerciseCheckError` with one line that says what is
-    wrong and why: not a mix of the list; the best mix for another group of users (the trap:
-    choosing on everyone's recall when the question is about new users); a mix that leans on
-    matrix factorisation for users without history; or simply measurably worse, with the
-    interval.
-    """
-    group = check_choice("group", group, GROUPS)
-    what = f"the candidate mix for {group}"
-    mixes = list(per_user.columns)
-    chosen = _as_mix(answer)
-    if chosen not in mixes:
-        _fail(what, f"{answer!r} is not one of the mixes {mixes}",
-              "answer with one of the tuples of `mixes`, e.g. mixes[0]")
-    rows = _group_rows(per_user, group)
-    means = per_user[rows].mean()
-    best = means.index[int(np.argmax(means.to_numpy()))]
-    gap = paired_difference_interval(per_user[rows][chosen], per_user[rows][best],
-                                     n_resamples, seed=seed)
-    n_users = int(rows.sum())
-    shown = (f"{chosen} finds {means[chosen]:.3f} of the {group}' relevant videos, the best mix "
-             f"{best} {means[best]:.3f}: best − yours = {gap.estimate:+.3f} [{gap.low:+.3f}, "
-             f"{gap.high:+.3f}] over {n_users} users")
-    if not gap.excludes(0.0):
-        _passed(what, f"{chosen} — {shown}: not measurably below the best")
-        return
-    why = f"{shown}, measurably worse."
-    named_first = ("all users", "returning users", "new users")  # the trap: everyone's recall
-    elsewhere = [other for other in named_first
-                 if other != group and best_mix(per_user, other) == chosen]
-    if elsewhere:
-        why += f" {chosen} is the best mix for {elsewhere[0]}, not for {group}."
-    share = dict(zip(per_user.attrs.get("sources", []), chosen)).get("mf", 0) / max(sum(chosen), 1)
-    if group == "new users" and share >= 0.5:
-        why += (" Half or more of your candidates come from matrix factorisation, whose scores "
-                "for a user without history all tie: for them its candidates are a random draw.")
-    _fail(what, why.rstrip("."), _GROUP_HINTS[group])
-
-
-_GROUP_HINTS = {
-    "new users": "a new user has no history: what do matrix factorisation's scores look like "
-                 "for them, and which source does not need a history? Compare the mixes on the "
-                 "new users' rows only",
-    "returning users": "a returning user has a history the personalised source can use; compare "
-                       "the mixes on the returning users' rows only",
-    "all users": "compare every mix on every user's recall; at equal length, does one source "
-                 "alone find what the others find?",
-}
-
-
-def _group_rows(per_user: pd.DataFrame, group: str) -> np.ndarray:
+def group_rows(per_user: pd.DataFrame, group: str) -> np.ndarray:
+    """The boolean mask of ``per_user``'s rows in ``group`` (one of :data:`GROUPS`), read from the
+    index level ``new``."""
     new = per_user.index.get_level_values("new").to_numpy(dtype=bool)
     return {"new users": new, "returning users": ~new, "all users": np.ones_like(new)}[group]
-
-
-def _as_mix(answer):
-    if isinstance(answer, (str, bytes)):
-        return answer
-    try:
-        return tuple(int(count) for count in answer)
-    except (TypeError, ValueError):
-        return answer
-
-
-def _fail(what: str, why: str, hint: str):
-    raise ExerciseCheckError(" ".join(f"✗ {what}: {why}. Hint: {hint}".split()))
-
-
-def _passed(what: str, detail: str) -> None:
-    print(" ".join(f"✓ {what}: {detail}".split()))
 
 
 def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:
