@@ -121,3 +121,59 @@ def test_every_committed_notebook_is_valid_nbformat_with_an_id_on_every_cell():
         cells = json.loads(path.read_text())["cells"]
         ids = [cell.get("id") for cell in cells]
         assert None not in ids and len(set(ids)) == len(ids), path.name
+
+
+COMMITTED = sorted([*KIT_ROOT.glob("notebooks/**/*.ipynb"), *KIT_ROOT.glob("exercises/*.ipynb")])
+STAGED = sorted(KIT_ROOT.glob("notebooks/0[1-9]_*/*.ipynb"))
+CLAIM_MIME = "application/vnd.mlsd.claim+json"
+BOOKKEEPING = re.compile(r"^\s*(import |from \S+ import |params = mlsd\.check_parameters\(|mlsd\.record(_table)?\(|"
+                         r"data\.record\()")
+
+
+def _code_lines(cells):
+    return [line for cell in cells if cell["cell_type"] == "code"
+            for line in "".join(cell["source"]).splitlines()]
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: str(p.relative_to(KIT_ROOT)))
+def test_code_lines_fit_a_projector(path):
+    long = [line for line in _code_lines(json.loads(path.read_text())["cells"]) if len(line) > 100]
+    assert not long, f"lines over 100 characters: {long}"
+
+
+def _html_table(output) -> bool:
+    return "<table" in "".join(output.get("data", {}).get("text/html", ""))
+
+
+def _shows(cell, tables=True) -> bool:
+    return any("image/png" in output.get("data", {}) or (tables and _html_table(output))
+               for output in cell.get("outputs", []))
+
+
+def _notes(cell) -> bool:
+    return cell["cell_type"] == "markdown" or any(CLAIM_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", STAGED + [KIT_ROOT / "notebooks" / "00_start_here.ipynb"],
+                         ids=lambda p: str(p.relative_to(KIT_ROOT)))
+def test_every_table_and_figure_is_followed_by_what_to_notice(path):
+    """A displayed table or figure is followed by a sentence — a markdown cell or a claim — in its own
+    cell or the next one; a figure drawn from the table just shown may come between."""
+    end = {"cell_type": "code", "outputs": []}
+    cells = json.loads(path.read_text())["cells"] + [end, end]
+    silent = []
+    for index, cell in enumerate(cells[:-2]):
+        after, then = cells[index + 1], cells[index + 2]
+        figure_between = after["cell_type"] == "code" and _shows(after, tables=False) and _notes(then)
+        if cell["cell_type"] == "code" and _shows(cell) and not (_notes(cell) or _notes(after) or figure_between):
+            silent.append(index)
+    assert not silent, f"cells whose table or figure has no note after it: {silent}"
+
+
+@pytest.mark.parametrize("path", STAGED, ids=lambda p: str(p.relative_to(KIT_ROOT)))
+def test_bookkeeping_stays_out_of_the_readers_way(path):
+    """Imports, the parameter check and recording are at most a quarter of a staged notebook's code."""
+    lines = [line for line in _code_lines(json.loads(path.read_text())["cells"]) if line.strip()
+             and not line.strip().startswith("#")]
+    share = sum(bool(BOOKKEEPING.match(line)) for line in lines) / len(lines)
+    assert share <= 0.25, f"{share:.0%} of the code lines are bookkeeping"
