@@ -70,11 +70,19 @@ def test_the_claims_hold_at_the_smallest_sizes_on_another_seed_except_those_that
             assert entry["held"] is expected, f"{name}: {entry['statement']}"
 
 
-def test_every_claim_of_the_committed_notebooks_is_in_the_claims_table():
+SEEDED = [notebook for notebook in NOTEBOOKS if "seed" in notebook.parameters]
+"""The notebooks whose claims are checked over seeds; a notebook without a seed (the practice
+notebook's claims are about fixed designs) is deterministic, and its claims are checked where it
+runs (each run raises on a claim that does not hold, and the test below reads them held)."""
+
+
+def test_every_claim_of_the_committed_notebooks_holds_and_each_seeded_one_is_in_the_claims_table():
     table = (KIT_ROOT / "notebooks" / "CLAIMS.md").read_text()
     for notebook in NOTEBOOKS:
         for entry in read_claims(notebook.path):
             assert entry["held"] is True, f"{notebook.name}: {entry['statement']}"
+            if notebook not in SEEDED:
+                continue
             assert f"(`{entry['name']}`) | ✓ | ✓ | ✓ | ✓ | ✓ | holds |" in table, (
                 f"{notebook.name}: claim {entry['name']} is not shown holding on seeds 1-5 "
                 "in notebooks/CLAIMS.md (make claims)")
@@ -83,7 +91,7 @@ def test_every_claim_of_the_committed_notebooks_is_in_the_claims_table():
 def test_the_claims_table_has_no_claim_the_notebooks_no_longer_make_and_the_readme_says_its_count():
     table = (KIT_ROOT / "notebooks" / "CLAIMS.md").read_text()
     committed = {(notebook.path.relative_to(KIT_ROOT).as_posix(), entry["name"])
-                 for notebook in NOTEBOOKS for entry in read_claims(notebook.path)}
+                 for notebook in SEEDED for entry in read_claims(notebook.path)}
     rows = set(re.findall(r"^\| `([^`]+)` \| .* \(`([a-z0-9_]+)`\) \|", table, flags=re.MULTILINE))
     assert rows == committed, f"stale rows: {sorted(rows - committed)}; missing: {sorted(committed - rows)}"
     held, total = re.search(r"\*\*(\d+) of (\d+) claims hold on every seed\.\*\*", table).groups()
