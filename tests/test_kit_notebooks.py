@@ -185,3 +185,18 @@ def test_bookkeeping_stays_out_of_the_readers_way(path):
              and not line.strip().startswith("#")]
     share = sum(bool(BOOKKEEPING.match(line)) for line in lines) / len(lines)
     assert share <= 0.25, f"{share:.0%} of the code lines are bookkeeping"
+
+
+@pytest.mark.parametrize("path", STAGED, ids=lambda p: str(p.relative_to(KIT_ROOT)))
+def test_every_staged_notebook_reads_as_a_lesson(path):
+    """Learning goals and a time estimate first; then what to say in the interview, at least three
+    follow-up questions with folded answers, and where to go next: notebook, exercise, explorer."""
+    cells = json.loads(path.read_text())["cells"]
+    first = "".join(cells[0]["source"])
+    markdown = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    assert "**Learning goals**" in first and re.search(r"\d+ minutes", first)
+    assert "## What to say in the interview" in markdown
+    assert markdown.count("<details><summary>") >= 3
+    closing = markdown[markdown.rindex("**Next:**"):]
+    assert "**Practise:**" in closing or "exercises/" in closing
+    assert "**Explore:**" in closing
