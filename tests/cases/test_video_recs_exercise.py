@@ -26,7 +26,7 @@ def built():
 
 def test_the_facade_builds_the_exercise_on_a_frozen_context(built):
     assert case.build_exercise is ex.build
-    assert [task.number for task in built.tasks] == list(range(1, 7))
+    assert [task.number for task in built.tasks] == list(range(1, 8))
     with pytest.raises(AttributeError):
         built.context.k = 10
 
@@ -198,3 +198,14 @@ def test_the_feed_review_names_what_is_not_a_doc_and_a_missing_cadence():
     assert ex.feed_problems({"title": "feed"}) == ("not a DesignDoc but a dict",)
     doc = ex._with(ex.feed_design_doc(), data_freshness="Within minutes.")
     assert ex.feed_problems(doc) == ("no Retraining entry says how fresh the model is",)
+
+
+def test_the_sizing_task_agrees_with_the_kits_sizing_and_its_probes_separate_the_slips():
+    from mlsd.sizing import size
+
+    context = ex.build(seed=5, n_events=10_000).context
+    task = ex.TASKS[6]
+    scales = ex._scales(context)
+    assert task.outcome(task.solution(context), context) == tuple(size(s).scoring_cores_at_peak for s in scales)
+    outcomes = {w.name: task.outcome(w.answer(context), context) for w in task.wrong_answers}
+    assert len(set(outcomes.values())) == len(outcomes)  # every slip gives its own numbers

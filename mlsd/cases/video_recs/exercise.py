@@ -34,6 +34,12 @@ Task 6 — review a variant: a short-video feed
     A :class:`~mlsd.design.DesignDoc` that passes :meth:`~mlsd.design.DesignDoc.review`, names the
     feed in its decision, has a budget of at most :data:`FEED_BUDGET_MS` and is retrained at least
     every :data:`FEED_RETRAIN_HOURS` (:func:`feed_problems`).
+Task 7 — size the scoring fleet
+    ``scoring_cores(scale)``, the cores busy scoring candidates at peak for an
+    :class:`~mlsd.sizing.Assumptions`, is run on the case's scale and on :data:`SIZING_PROBES`
+    (more candidates; one worker per request), and compared with :func:`mlsd.sizing.size`'s
+    ``scoring_cores_at_peak`` = peak requests per second × candidates × µs per candidate / 10⁶.
+    Parallel workers shorten a request's scoring time; they do not reduce the CPU it uses.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.video_recs.data import load_data, split, temporal_split
-from mlsd.cases.video_recs.design import FEED_BUDGET_MS, FEED_DEPENDENCIES, design_doc, feed_design_doc
+from mlsd.cases.video_recs.design import (FEED_BUDGET_MS, FEED_DEPENDENCIES, design_doc,
+                                          feed_design_doc, scale_assumptions)
 from mlsd.cases.video_recs.evaluation import per_user_metrics
 from mlsd.cases.video_recs.mixes import (
     group_rows,
@@ -63,6 +70,7 @@ from mlsd.cases.video_recs.simulate import simulate_watches
 from mlsd.design import DesignDoc
 from mlsd.design_review import Alert, Budget, Dependency, Kind, Label, Retraining, entries
 from mlsd.exercise_tasks import Exercise, Task, WrongAnswer
+from mlsd.sizing import SECONDS_PER_DAY, size
 from mlsd.uncertainty import Interval, mean_interval, paired_difference_interval
 from mlsd.validation import check_int
 
@@ -387,6 +395,29 @@ def _fast_retraining_slow_label(context):
     return _with(feed_design_doc(), data_labels=design_doc().data_labels)
 
 
+# --- task 7 ---------------------------------------------------------------------------------------
+
+SIZING_PROBES = ({"candidates": 2_000}, {"scoring_parallelism": 1})
+"""Changes to the case's scale the learner's function is also run on: each wrong formula then
+gives a different tuple (the case's own scale has 8 workers, which one slip divides by)."""
+
+
+def _scales(context) -> tuple:
+    return (context.scale, *(context.scale.replace(**change) for change in SIZING_PROBES))
+
+
+def _cores_on_scales(answer, context) -> tuple:
+    return tuple(float(answer(scale)) for scale in _scales(context))
+
+
+def _cores_slip(formula):
+    return lambda context: formula
+
+
+def _peak_qps(a) -> float:
+    return a.daily_users * a.requests_per_user / SECONDS_PER_DAY * a.peak_factor
+
+
 # --- the context and the tasks --------------------------------------------------------------------
 
 
@@ -400,7 +431,8 @@ class ExerciseContext:
     temporal, paired over those users); ``ship_table`` (per user, recall@``k`` of matrix
     factorisation with ``CURRENT_FACTORS`` — ``current`` — and ``NEW_FACTORS`` — ``new``) and
     ``ship_probes``; ``mixes``, ``mix_per_user`` and ``mix_table`` (Task 4's growing platform);
-    ``training_features`` and ``serving_features`` (Task 5); ``k``.
+    ``training_features`` and ``serving_features`` (Task 5); ``scale``, the case's
+    :class:`~mlsd.sizing.Assumptions` (Task 7); ``k``.
     """
 
     seed: int
@@ -418,6 +450,7 @@ class ExerciseContext:
     mix_table: pd.DataFrame
     training_features: pd.DataFrame
     serving_features: pd.DataFrame
+    scale: object
 
 
 def _recall_by_user(source, train, test, k: int, seed: int) -> pd.Series:
@@ -666,6 +699,35 @@ TASKS = (
         why_right="Nothing to send back: the feed's budget fits its dependencies, each has a "
                   "fallback, every alert an owner, and its labels arrive before each update.",
     ),
+    Task(
+        number=7, what="scoring cores at peak (the case's scale, 2,000 candidates, one worker)",
+        solution=lambda context: (lambda scale: size(scale).scoring_cores_at_peak),
+        outcome=_cores_on_scales, rel=1e-6,
+        wrong_answers=[
+            WrongAnswer("the mean load", _cores_slip(
+                lambda a: a.daily_users * a.requests_per_user / SECONDS_PER_DAY * a.candidates
+                * a.scoring_us / 1e6),
+                "you sized for the mean load: the fleet must carry the peak, peak_factor times "
+                "the daily mean, or it falls over every evening"),
+            WrongAnswer("divided by the workers", _cores_slip(
+                lambda a: _peak_qps(a) * a.candidates * a.scoring_us / 1e6 / a.scoring_parallelism),
+                "you divided by scoring_parallelism: spreading one request's candidates over 8 "
+                "workers makes the request 8 times faster, not cheaper — the same CPU-seconds are "
+                "spent, on 8 cores at once"),
+            WrongAnswer("microseconds as milliseconds", _cores_slip(
+                lambda a: _peak_qps(a) * a.candidates * a.scoring_us / 1e3),
+                "scoring_us is in microseconds: a core does 10⁶ of them a second, so divide by "
+                "10⁶, not 10³"),
+            WrongAnswer("one score per request", _cores_slip(
+                lambda a: _peak_qps(a) * a.scoring_us / 1e6),
+                "every request scores all its candidates, not one: multiply by candidates"),
+        ],
+        hint="cores = (requests per second at peak) × (CPU-seconds of scoring per request); "
+             "requests per second at peak = daily_users × requests_per_user / 86,400 × "
+             "peak_factor",
+        why_right="Peak load times the CPU one request's scoring costs: that many cores are busy "
+                  "at the evening peak. Workers per request buy latency, not capacity.",
+    ),
 )
 
 
@@ -691,6 +753,6 @@ def build(seed: int = 5, n_events: int = 40_000) -> Exercise:
         ship_table=_ship_table(held_out.train, held_out.test, seed),
         ship_probes=ship_probes(),
         mixes=MIXES, mix_per_user=per_user, mix_table=table,
-        training_features=training, serving_features=serving,
+        training_features=training, serving_features=serving, scale=scale_assumptions(),
     )
     return Exercise(TASKS, context)
