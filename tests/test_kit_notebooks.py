@@ -50,13 +50,17 @@ def smallest_run(tmp_path_factory):
 
 
 SMALLEST_SEED = ("-p", "seed", "2")
+APPS = {"notebooks/practice_app.ipynb"}
+"""Notebooks that are only an app's page (``mlsd practice`` serves this one): a form has no results
+to record, and a record would show in the app as a line of bookkeeping."""
 
 
 def test_every_notebook_runs_at_its_smallest_sizes_and_records_results(smallest_run):
     out, result = smallest_run
     assert result.returncode == 0, result.stdout + result.stderr
     for notebook in NOTEBOOKS:
-        assert read_records(out / notebook.name), f"{notebook.name} recorded nothing"
+        if notebook.name not in APPS:
+            assert read_records(out / notebook.name), f"{notebook.name} recorded nothing"
 
 
 def test_the_claims_hold_at_the_smallest_sizes_on_another_seed_except_those_that_need_defaults(smallest_run):
