@@ -48,7 +48,8 @@ __all__ = [
 
 METRIC_FAMILIES: dict[str, str] = {
     **dict.fromkeys(("precision_at_k", "recall_at_k", "hit_rate_at_k", "map_at_k", "ndcg_at_k",
-                     "mrr", "roc_auc", "average_precision", "pr_auc"), "ranking"),
+                     "mrr", "roc_auc", "grouped_roc_auc", "average_precision", "pr_auc"),
+                    "ranking"),
     **dict.fromkeys(("log_loss", "normalized_entropy", "calibration_ratio",
                      "expected_calibration_error"), "calibration"),
     **dict.fromkeys(("expected_cost", "precision", "recall", "fbeta", "f1", "specificity"),

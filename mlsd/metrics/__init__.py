@@ -1,7 +1,7 @@
 """The metrics the kit teaches: pure numpy functions, each documenting its formula and convention.
 
 - classification: confusion counts at a threshold, precision, recall, F-beta, specificity, ROC AUC,
-  average precision and PR AUC, log loss, normalized entropy, expected cost
+  grouped ROC AUC (GAUC), average precision and PR AUC, log loss, normalized entropy, expected cost
 - calibration: calibration ratio, reliability table, expected calibration error, undoing negative
   downsampling
 - thresholds: :class:`ThresholdCurve`, every thresholded metric at any threshold from one sort
@@ -29,6 +29,7 @@ from mlsd.metrics.classification import (
     expected_cost,
     f1,
     fbeta,
+    grouped_roc_auc,
     log_loss,
     normalized_entropy,
     pr_auc,
@@ -55,7 +56,8 @@ from mlsd.metrics.thresholds import BestThreshold, ThresholdCurve
 __all__ = [
     "BestThreshold", "ConfusionCounts", "RankedLists", "ReliabilityTable", "ThresholdCurve",
     "average_precision", "calibration_ratio", "catalog_coverage", "confusion_counts",
-    "expected_calibration_error", "expected_cost", "f1", "fbeta", "hit_rate_at_k",
+    "expected_calibration_error", "expected_cost", "f1", "fbeta", "grouped_roc_auc",
+    "hit_rate_at_k",
     "intra_list_diversity", "late_rate", "log_loss", "mae", "map_at_k", "mape", "mrr", "ndcg_at_k",
     "normalized_entropy", "novelty", "pinball_loss", "pr_auc", "precision", "precision_at_k",
     "recall", "recall_at_k", "reliability_table", "rmse", "roc_auc", "specificity",
