@@ -216,6 +216,13 @@ class TwoStageRecommender:
     ``threshold`` (:func:`~.schema.relevant`); with ``objective="watch_time"`` every watch in the
     window is a positive weighted by its minutes, every other pair a negative of weight 1 (the
     module docstring: Covington et al. 2016), and ``threshold`` is not used.
+
+    Both objectives see the features binned the same way: each feature with more than
+    :data:`MAX_BINS` distinct training values is replaced by its bin among the unweighted
+    quantiles of the training pairs (:func:`_bin_edges`), the binning the trees would make
+    themselves. Binning first keeps the watch-time objective's sample weights out of it:
+    scikit-learn would otherwise compute weighted quantiles, bin edge by bin edge, which took
+    three of the five seconds of fitting that ranker.
     """
 
     def __init__(
@@ -278,10 +285,16 @@ class TwoStageRecommender:
             early_stopping=False,
             random_state=self.seed,
         )
+        self.bin_edges_ = {name: _bin_edges(pairs[name].to_numpy(dtype=float)) for name in self.features_}
         with threadpool_limits(limits=1):
-            self.model_ = model.fit(pairs[self.features_], labels, sample_weight=weights)
+            self.model_ = model.fit(self._binned(pairs), labels, sample_weight=weights)
         self._ranked = None
         return self
+
+    def _binned(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """The ranker's features of ``pairs``, each binned by its training edges (None: as is)."""
+        return pd.DataFrame({name: _binned(pairs[name].to_numpy(dtype=float), self.bin_edges_[name])
+                             for name in self.features_}, index=pairs.index)
 
     def _labels(self, pairs: pd.DataFrame, window: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Each candidate pair's label and sample weight (None: every pair weighs 1)."""
@@ -320,7 +333,7 @@ class TwoStageRecommender:
         """Every merged candidate of ``users``, ranked by the ranker's probability."""
         pairs = self.candidates(users)
         with threadpool_limits(limits=1):
-            pairs["score"] = self.model_.predict_proba(pairs[self.features_])[:, 1]
+            pairs["score"] = self.model_.predict_proba(self._binned(pairs))[:, 1]
         pairs["rounded"] = rounded_scores(pairs["score"].to_numpy())
         pairs["tie"] = tie_break_keys(
             self.seed, pairs["user_id"].to_numpy(), pairs["video_id"].to_numpy()
@@ -457,3 +470,26 @@ def _add_history_features(pairs: pd.DataFrame, history: pd.DataFrame) -> pd.Data
     pairs["user_watches_per_mean"] = watches / users["user_watches"].mean()
     pairs["user_mean_engagement"] = user.map(users["user_mean_engagement"]).to_numpy(dtype=float)
     return pairs
+
+
+MAX_BINS = 255
+"""The most bins a feature of the ranker keeps: scikit-learn's histogram trees bin into 255."""
+
+
+def _bin_edges(values: np.ndarray) -> np.ndarray | None:
+    """The edges between :data:`MAX_BINS` equal-count bins of the finite ``values`` — midpoints of
+    the unweighted quantiles at ``j / MAX_BINS``, ``j = 1 … MAX_BINS - 1`` — or None when there
+    are no more distinct values than bins (the trees then bin each value alone)."""
+    finite = values[np.isfinite(values)]
+    if len(np.unique(finite)) <= MAX_BINS:
+        return None
+    levels = np.linspace(0, 100, MAX_BINS + 1)[1:-1]
+    return np.unique(np.percentile(finite, levels, method="midpoint"))
+
+
+def _binned(values: np.ndarray, edges: np.ndarray | None) -> np.ndarray:
+    """``values`` replaced by their bin (0, 1, …: the number of edges below or at each value);
+    NaN stays NaN (the trees' missing-value bin); unchanged without edges."""
+    if edges is None:
+        return values
+    return np.where(np.isnan(values), np.nan, np.searchsorted(edges, values, side="right").astype(float))
