@@ -11,6 +11,9 @@ Modules so far — the case joins :data:`mlsd.cases.CASES` with its notebooks, e
 - :mod:`.models` — the reverse-chronological baseline and one calibrated model per head;
 - :mod:`.evaluation` — each head's scorecard (AUC, GAUC, normalized entropy, calibration), the value
   model's weighted sum and the feed it produces, measured on the truth;
+- :mod:`.position_bias` — examination propensities from random-order sessions, and the click head
+  trained naively, with the position as a feature fixed at serving, or with inverse-propensity
+  weights, each judged against the true relevance order;
 - :mod:`.serving` — the two-pass serving funnel and its 200 ms budget;
 - :mod:`.design` — the filled design review, the scale, the clarifying questions and the prompts.
 """

@@ -28,7 +28,10 @@ features there is no representation to share.
 Position. The slot is a feature at training, so the model learns how much a lower slot loses
 (examination) apart from how good the post is; at serving every candidate is scored in the same
 slot, ``serve_position=1``, so that the ranking compares posts, not the slots the old ranker gave
-them (the position-bias lesson; Joachims et al., WSDM 2017). Fits and predictions run on one
+them (the position-bias lesson; Joachims et al., WSDM 2017). That fixes the *order*, not the
+level: ``ln(position)`` enters the log-odds while examination multiplies the probability, so the
+slot-1 predictions over-predict the slot-1 truth by 15–22% on seeds 1–5
+(:mod:`.position_bias` measures it). Fits and predictions run on one
 thread (``threadpoolctl``): the same numbers whatever the machine's thread count.
 """
 
@@ -155,23 +158,31 @@ class HeadModels:
         )
 
     def _design(self, features: pd.DataFrame) -> np.ndarray:
-        """The numbers the regressions read, from :meth:`features` (the class docstring)."""
-        rate_columns = [f"{key}_{head}" for key in RATE_KEYS for head in HEADS]
-        rates = np.clip(features[rate_columns].to_numpy(), RATE_CLIP, 1 - RATE_CLIP)
-        logits = np.log(rates / (1 - rates))
-        seen = features[[f"{key}_impressions" for key in RATE_KEYS]].to_numpy(dtype=float)
-        trust = np.repeat(seen / (seen + self.prior_strength), len(HEADS), axis=1)
-        fmt, source = features["format_code"].to_numpy(), features["source_code"].to_numpy()
-        return np.hstack([
-            logits,
-            logits * trust,
-            np.log1p(features[["post_views", "post_engagements"]].to_numpy(dtype=float)),
-            features[["post_age_hours"]].to_numpy() / 24,
-            features[["age_unknown"]].to_numpy(dtype=float),
-            np.log(features[["position"]].to_numpy(dtype=float)),
-            (fmt[:, None] == np.arange(len(FORMATS))).astype(float),
-            (source[:, None] == np.arange(len(self.sources_))).astype(float),
-        ])
+        return design_matrix(features, self.sources_, self.prior_strength)
+
+
+def design_matrix(features: pd.DataFrame, sources, prior_strength: float = PRIOR_STRENGTH) -> np.ndarray:
+    """The numbers the heads' regressions read, from point-in-time ``features``
+    (:func:`~.features.point_in_time_features`; the :class:`HeadModels` docstring): each rate's
+    log-odds, the same times ``n / (n + prior_strength)``, the post's log views and engagements,
+    its age in days and the unknown-age flag, the log of the position, and one-hot format and
+    source (``sources``: the names a model was fit on, in order)."""
+    rate_columns = [f"{key}_{head}" for key in RATE_KEYS for head in HEADS]
+    rates = np.clip(features[rate_columns].to_numpy(), RATE_CLIP, 1 - RATE_CLIP)
+    logits = np.log(rates / (1 - rates))
+    seen = features[[f"{key}_impressions" for key in RATE_KEYS]].to_numpy(dtype=float)
+    trust = np.repeat(seen / (seen + prior_strength), len(HEADS), axis=1)
+    fmt, source = features["format_code"].to_numpy(), features["source_code"].to_numpy()
+    return np.hstack([
+        logits,
+        logits * trust,
+        np.log1p(features[["post_views", "post_engagements"]].to_numpy(dtype=float)),
+        features[["post_age_hours"]].to_numpy() / 24,
+        features[["age_unknown"]].to_numpy(dtype=float),
+        np.log(features[["position"]].to_numpy(dtype=float)),
+        (fmt[:, None] == np.arange(len(FORMATS))).astype(float),
+        (source[:, None] == np.arange(len(sources))).astype(float),
+    ])
 
 
 def _check_labels(labels, n_rows: int) -> None:
