@@ -25,6 +25,9 @@ Explorers:
   case's ``serving.funnel_stages()`` gives its funnel).
 - :class:`ABPlanner` / :class:`ABPlannerState` — plan an A/B test (users per arm, days), measure its
   power by simulation, and see what checking it every day does to the false-positive rate.
+- :class:`ValueModelExplorer` / :class:`ValueModelExplorerState` — weigh a feed's heads (click, long
+  dwell, like, comment, share, hide) and see the expected clicks, long dwells, viral actions, hides
+  and creator concentration of the feed those weights rank, with the frontier of one weight.
 
 The explorers know nothing of the case studies: each case feeds them its data.
 :mod:`mlsd.cases.gallery` builds every explorer on small seeded data as the tabs of one page
@@ -37,6 +40,7 @@ from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerSta
 from mlsd.explore.latency import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
 from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
+from mlsd.explore.value_model import ValueModelExplorer, ValueModelExplorerState
 
 __all__ = [
     "ABPlanner",
@@ -51,4 +55,6 @@ __all__ = [
     "RankingExplorerState",
     "ThresholdExplorer",
     "ThresholdExplorerState",
+    "ValueModelExplorer",
+    "ValueModelExplorerState",
 ]
