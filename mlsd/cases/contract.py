@@ -155,3 +155,16 @@ def table_sizes(table: pd.DataFrame, size_columns: dict[str, str]) -> dict[str, 
     time = table["time"].to_numpy(dtype=float)
     sizes["days"] = float(np.max(time) - np.min(time)) if len(time) else 0.0
     return sizes
+
+
+def check_columns_and_codes(table: pd.DataFrame, columns, codes, source: str) -> None:
+    """The two checks every schema starts with: ``table`` has each of ``columns`` (else one
+    ValueError listing the missing ones and the schema), and each of ``codes`` holds integer codes
+    >= 0 (a nullable ``Int64`` column's ``<NA>`` is skipped); messages name ``source``."""
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        raise ValueError(f"{source}: missing columns {missing}; the schema is {list(columns)}")
+    for column in codes:
+        values = table[column]
+        if not pd.api.types.is_integer_dtype(values) or (len(values) and values.min() < 0):
+            raise ValueError(f"{source}: {column} must hold integer codes >= 0")

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.ad_click.criteo import COLUMNS as HASHED_LOG_COLUMNS
+from mlsd.cases.contract import check_columns_and_codes
 from mlsd.validation import check_number
 
 DEVICES = ("mobile", "desktop", "tablet")
@@ -60,13 +61,7 @@ def clicks_within(impressions: pd.DataFrame, window_hours: float) -> np.ndarray:
 def check_table(impressions: pd.DataFrame, source: str = "impressions") -> pd.DataFrame:
     """Return ``impressions`` unchanged if it follows the schema, else raise one ValueError that
     names ``source`` and the first rule broken."""
-    missing = [column for column in COLUMNS if column not in impressions.columns]
-    if missing:
-        raise ValueError(f"{source}: missing columns {missing}; the schema is {list(COLUMNS)}")
-    for column in CODE_COLUMNS:
-        values = impressions[column]
-        if not pd.api.types.is_integer_dtype(values) or (len(values) and values.min() < 0):
-            raise ValueError(f"{source}: {column} must hold integer codes >= 0")
+    check_columns_and_codes(impressions, COLUMNS, CODE_COLUMNS, source)
     unknown = impressions.loc[~impressions["device"].isin(DEVICES), "device"]
     if len(unknown):
         raise ValueError(f"{source}: device must be one of {DEVICES}; got {unknown.iloc[0]!r}")

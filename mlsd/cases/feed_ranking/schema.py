@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.cases.contract import check_columns_and_codes
 from mlsd.validation import check_number
 
 SOURCES = ("network", "follows", "trending")
@@ -78,13 +79,7 @@ def head_labels(impressions: pd.DataFrame, long_dwell_seconds: float = LONG_DWEL
 def check_table(impressions: pd.DataFrame, source: str = "impressions") -> pd.DataFrame:
     """Return ``impressions`` unchanged if it follows the schema, else raise one ValueError that
     names ``source`` and the first rule broken."""
-    missing = [column for column in COLUMNS if column not in impressions.columns]
-    if missing:
-        raise ValueError(f"{source}: missing columns {missing}; the schema is {list(COLUMNS)}")
-    for column in CODE_COLUMNS:
-        values = impressions[column]
-        if not pd.api.types.is_integer_dtype(values) or (len(values) and values.min() < 0):
-            raise ValueError(f"{source}: {column} must hold integer codes >= 0")
+    check_columns_and_codes(impressions, COLUMNS, CODE_COLUMNS, source)
     for column in NULLABLE_CODE_COLUMNS:
         values, lowest = impressions[column], 1 if column == "position" else 0
         if not isinstance(values.dtype, pd.Int64Dtype) or (values.dropna() < lowest).any():

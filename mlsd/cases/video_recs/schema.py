@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlsd.cases.contract import check_columns_and_codes
 from mlsd.validation import check_choice, check_number
 
 COLUMNS = ("user_id", "video_id", "time", "engagement")
@@ -58,13 +59,7 @@ def relevant(interactions: pd.DataFrame, threshold: float = RELEVANT_ENGAGEMENT)
 def check_table(interactions: pd.DataFrame, source: str = "interactions") -> pd.DataFrame:
     """Return ``interactions`` unchanged if it follows the schema, else raise one ValueError that
     names ``source`` and the first rule broken."""
-    missing = [column for column in COLUMNS if column not in interactions.columns]
-    if missing:
-        raise ValueError(f"{source}: missing columns {missing}; the schema is {list(COLUMNS)}")
-    for column in ("user_id", "video_id"):
-        values = interactions[column]
-        if not pd.api.types.is_integer_dtype(values) or (len(values) and values.min() < 0):
-            raise ValueError(f"{source}: {column} must hold integer codes >= 0")
+    check_columns_and_codes(interactions, COLUMNS, ("user_id", "video_id"), source)
     engagement = interactions["engagement"].to_numpy()
     if len(engagement) and not ((engagement >= 0) & (engagement <= 1)).all():
         raise ValueError(f"{source}: engagement must lie in [0, 1]")
