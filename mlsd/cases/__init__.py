@@ -53,7 +53,10 @@ one loader module per real dataset
     Notebook 4's experiments; an experiment of notebook 2 or 3 lives here or in the module whose
     job it is, as that module's docstring says.
 ``design``
-    ``design_doc()``: the filled :class:`mlsd.design.DesignDoc`, with nothing missing.
+    ``design_doc()``: the filled :class:`mlsd.design.DesignDoc`, with nothing missing;
+    ``scale_assumptions()`` (:class:`mlsd.sizing.Assumptions`), ``clarifying_questions()`` and
+    ``interview_prompts()`` (:class:`mlsd.practice.Prompt`: the case's open prompt and its
+    variants, which :mod:`mlsd.cases.practice` collects).
 ``explore``
     ``gallery_tabs(seed, **sizes)``: the case's explorers for the gallery, a list of
     :class:`~mlsd.cases.contract.ExplorerTab`.

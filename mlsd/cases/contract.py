@@ -30,7 +30,7 @@ REQUIRED_MODULES: dict[str, tuple[str, ...]] = {
     "evaluation": (),
     "serving": ("LATENCY_BUDGET_MS", "funnel_stages"),
     "tradeoffs": (),
-    "design": ("design_doc",),
+    "design": ("design_doc", "scale_assumptions", "clarifying_questions", "interview_prompts"),
     "explore": ("gallery_tabs",),
     "exercise": ("TASKS", "build"),
 }
