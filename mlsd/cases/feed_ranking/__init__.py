@@ -14,6 +14,8 @@ Modules so far — the case joins :data:`mlsd.cases.CASES` with its notebooks, e
 - :mod:`.position_bias` — examination propensities from random-order sessions, and the click head
   trained naively, with the position as a feature fixed at serving, or with inverse-propensity
   weights, each judged against the true relevance order;
+- :mod:`.tradeoffs` — what a daily batch counter misses against a streaming one (most on young viral
+  posts), and the sessions team-draft interleaving needs against an A/B test to tell two rankers apart;
 - :mod:`.serving` — the two-pass serving funnel and its 200 ms budget;
 - :mod:`.design` — the filled design review, the scale, the clarifying questions and the prompts.
 """
