@@ -260,9 +260,12 @@ def _draw_members(rng, n_members: int, creators: pd.DataFrame):
 
 def _draw_without_replacement(rng, weight: np.ndarray, k: int) -> np.ndarray:
     """``k`` columns per row drawn without replacement with probabilities ``∝ weight``: the ``k``
-    first to ring of exponential clocks of rates ``weight`` (an exact draw), in a random order."""
+    first to ring of exponential clocks of rates ``weight`` (an exact draw), in the order they
+    rang (a random order, and one that does not depend on how ``argpartition`` is vectorised)."""
     ring = rng.standard_exponential(weight.shape) / weight
-    return np.argpartition(ring, k - 1, axis=1)[:, :k]
+    first = np.argpartition(ring, k - 1, axis=1)[:, :k]
+    by_ring = np.argsort(np.take_along_axis(ring, first, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(first, by_ring, axis=1)  # in ring order: the same on every CPU
 
 
 def _draw_posts(rng, creators: pd.DataFrame, n_days: int, slots: int) -> pd.DataFrame:
@@ -386,7 +389,7 @@ class _FeedLog:
         # the session number plus a key in [0, 1): one sort orders every session at once
         in_unit = np.where(random_order[session], rng.random(len(post)),
                            0.4995 * (1 - np.tanh(policy / 8)))
-        position = 1 + _rank_in_order(session, np.argsort(session + in_unit))
+        position = 1 + _rank_in_order(session, np.argsort(session + in_unit, kind="stable"))
         shown = position <= slots
         session, position = session[shown], position[shown]
         scrolled = (position - 1) * SCROLL_SECONDS
@@ -431,7 +434,7 @@ class _FeedLog:
             priorities.append(np.zeros(found.sum(), np.int64))
         n_trending = per_session - sum(round(share * per_session) for share in SOURCE_SHARE.values())
         take = min(n_trending + slots, len(trending))
-        picked = np.argsort(rng.random((len(start), len(trending))), axis=1)[:, :take]
+        picked = np.argsort(rng.random((len(start), len(trending))), axis=1, kind="stable")[:, :take]
         sessions.append(np.repeat(np.arange(len(start)), take))
         posts.append(trending[picked].ravel())
         sources.append(np.full(picked.size, 2))
@@ -442,7 +445,7 @@ class _FeedLog:
 def _one_per_post(session, post, source, priority, n_priorities: int):
     """One row per (session, post): the lowest priority, then the first source; sorted by session."""
     pair = session.astype(np.int64) * (post.max(initial=0) + 1) + post
-    order = np.argsort((pair * n_priorities + priority) * len(SOURCES) + source)
+    order = np.argsort((pair * n_priorities + priority) * len(SOURCES) + source, kind="stable")
     first = np.ones(len(order), dtype=bool)
     first[1:] = pair[order][1:] != pair[order][:-1]
     keep = order[first]
