@@ -89,3 +89,15 @@ def split_by_day(impressions: pd.DataFrame, test_days: int) -> tuple[pd.DataFram
     test_days = check_int("test_days", test_days, 1, last_day - first_day)
     first_test_day = last_day - test_days + 1
     return impressions[days < first_test_day], impressions[days >= first_test_day]
+
+
+NO_TRUTH = (
+    "no truth: these logs are not simulated, so nothing knows each impression's true action "
+    "probabilities; the cells that need them are skipped"
+)
+"""The line a notebook prints where a cell needs the simulator's truth and the data are real."""
+
+
+def has_truth(data: CaseData) -> bool:
+    """Whether ``data`` carries the simulator's truth (its world): only the simulated source."""
+    return data.world is not None

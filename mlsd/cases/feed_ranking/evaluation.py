@@ -25,9 +25,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.feed_ranking.schema import HEADS
+from mlsd.cases.feed_ranking.models import reverse_chronological
+from mlsd.cases.feed_ranking.schema import HEADS, head_labels
 from mlsd.metrics import calibration_ratio, grouped_roc_auc, normalized_entropy, roc_auc
-from mlsd.validation import as_1d, check_int, check_number, same_length
+from mlsd.validation import as_1d, check_choice, check_int, check_number, same_length
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "click": 1.0, "long_dwell": 2.0, "like": 2.0, "comment": 6.0, "share": 8.0, "hide": -5.0,
@@ -248,3 +249,42 @@ def _creator_shares(creators: np.ndarray, top: np.ndarray, size: pd.Series) -> d
     shown = creators[top]
     return {"top_creator_share": float(np.isin(shown, largest).mean()),
             "small_creator_share": float(np.isin(shown, smallest).mean())}
+
+
+def member_rate_scores(history: pd.DataFrame, rows: pd.DataFrame, head: str = "click",
+                       prior_strength: float = 20.0) -> np.ndarray:
+    """A score that knows only the member: each row's member's smoothed rate of ``head`` in
+    ``history``, ``(positives_m + m · rate) / (impressions_m + m)``, with ``rate`` the rate of
+    ``history`` and ``m = prior_strength`` (a member absent from ``history`` scores ``rate``).
+
+    Every candidate of one member gets the same score, so its AUC within each member is 1/2: what
+    such a score earns in the global AUC comes only from pairs of two different members — pairs
+    the feed, which orders one member's posts, never compares."""
+    head = check_choice("head", head, HEADS)
+    prior_strength = check_number("prior_strength", prior_strength, 0)
+    labels = head_labels(history)[head]
+    rate = float(labels.mean())
+    per_member = labels.groupby(history["member_id"].to_numpy()).agg(["sum", "size"])
+    smoothed = (per_member["sum"] + prior_strength * rate) / (per_member["size"] + prior_strength)
+    return rows["member_id"].map(smoothed).fillna(rate).to_numpy(dtype=float)
+
+
+FEED_TABLE_COLUMNS = ("clicks", "long_dwells", "viral_actions", "hides", "value",
+                      "top_creator_share", "small_creator_share", "creator_gini")
+"""The columns of :func:`feed_table`, all of :func:`feed_metrics`."""
+
+
+def feed_table(world, impressions: pd.DataFrame, predictions: dict,
+               weights: dict[str, float] = DEFAULT_WEIGHTS) -> pd.DataFrame:
+    """The feeds of newest-first, of each value model of ``predictions`` (name → a frame of
+    head probabilities indexed like ``impressions``) and of the value model on the true
+    probabilities given examination, one row each (``"newest first"``, the names, ``"value
+    model on the truth"``), with the :data:`FEED_TABLE_COLUMNS` of :func:`feed_metrics`
+    (``world``: the simulator's world)."""
+    scores = {"newest first": reverse_chronological(impressions)}
+    scores.update({name: value_scores(frame, weights) for name, frame in predictions.items()})
+    truth = truth_predictions(impressions, given_examination=True)
+    scores["value model on the truth"] = value_scores(truth, weights)
+    rows = {name: feed_metrics(world, impressions, score, weights=weights)
+            for name, score in scores.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")[list(FEED_TABLE_COLUMNS)]
