@@ -1,27 +1,45 @@
 """The standalone explorer app (what ``mlsd explore`` serves), in Chromium through Voilà.
 
 The page must show every explorer without any code, fit a 1280-pixel-wide window, and respond to a
-control: the threshold moved by the keyboard shows the numbers that a state object, built in this
-test process from the same seeded data, computes for the new threshold.
+control: the threshold, or one weight of the feed's value model, moved by the keyboard shows the
+numbers that a state object, built in this test process from the same seeded data, computes for the
+new threshold or weight.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from browser import harness
 
 from mlsd.cases import gallery
 from mlsd.cases.ad_click import explore as ad_click_explore
-from mlsd.explore import ThresholdExplorerState
+from mlsd.cases.feed_ranking import explore as feed_explore
+from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
+from mlsd.explore import ThresholdExplorerState, ValueModelExplorerState
 from mlsd.runs.catalog import load
 
 GALLERY = "notebooks/explorers.ipynb"
+VALUE_READOUT = [{"selector": ".widget-html-content", "contains": "expected viral actions"}]
+VALUE_LINES = {
+    "clicks": ("expected clicks", "{:.4f}"),
+    "long_dwells": ("expected long dwells", "{:.4f}"),
+    "viral_actions": ("expected viral actions (like + comment + share)", "{:.4f}"),
+    "hides": ("expected hides", "{:.4f}"),
+    "top_creator_share": ("top slots held by the largest 10% of creators", "{:.1%}"),
+    "small_creator_share": ("top slots held by the smallest 50%", "{:.1%}"),
+    "creator_gini": ("Gini of creators' expected views", "{:.3f}"),
+}
+"""Each number of the value model's readout: its label on the page and its format."""
 
 
 @pytest.fixture(scope="module")
 def tabs():
     """The gallery's tabs at small sizes: their titles and lines on what to try do not depend on them."""
-    return gallery.gallery_tabs(seed=3, n_impressions=20_000, n_events=10_000)
+    return gallery.gallery_tabs(
+        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +87,34 @@ def test_app_threshold_moved_by_keyboard_matches_a_state_built_from_the_same_dat
     threshold = (round(start / step) - 1) * step
     truth = ThresholdExplorerState(y_true, raw_by_rate[1.0], threshold=threshold).snapshot()
     assert moved == {"threshold": f"{threshold:.4f}", "precision": f"{truth.precision:.4f}", "recall": f"{truth.recall:.4f}"}
+
+
+def value_readout(text: str) -> dict:
+    """The click weight and every number a value-model explorer's readout shows, as printed."""
+    found = {"click weight": re.search(r"Weights: click (\S+),", text)}
+    found.update({name: re.search(re.escape(label) + r"\s+(\S+)", text)
+                  for name, (label, _) in VALUE_LINES.items()})
+    if not all(found.values()):
+        raise AssertionError(f"not a value-model explorer's readout: {text!r}")
+    return {name: match.group(1) for name, match in found.items()}
+
+
+def test_app_value_model_weight_moved_by_keyboard_matches_a_state_built_from_the_same_data(
+    explorer_app, page_for
+):
+    page = page_for(explorer_app)
+    _open(page, explorer_app)
+    page.locator(".widget-tab .lm-TabBar-tab", has_text="Value model").click()
+    scope = ".widget-tab"
+    handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first  # the click weight
+    pressed = harness.press_and_time(page, scope, handle, "ArrowRight", VALUE_READOUT)
+    moved = value_readout(pressed["texts"][0])
+
+    parameters = load(harness.KIT_ROOT / GALLERY, harness.KIT_ROOT).parameters
+    defaults = {name: p.default for name, p in parameters.items()}
+    inputs = feed_explore.value_model_inputs(defaults["seed"], defaults["n_feed_impressions"])
+    click = DEFAULT_WEIGHTS["click"] + 0.5  # one step of the weight sliders
+    weights = {**DEFAULT_WEIGHTS, "click": click}
+    truth = ValueModelExplorerState(**inputs, weights=weights).snapshot()
+    shown = {name: form.format(getattr(truth, name)) for name, (_, form) in VALUE_LINES.items()}
+    assert moved == {"click weight": f"{click:g}", **shown}

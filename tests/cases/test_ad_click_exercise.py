@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exercise_checks import rejected
 from mlsd.cases.ad_click import exercise
 from mlsd.cases.ad_click.data import load_data, split
 from mlsd.cases.ad_click.design import design_doc
@@ -24,14 +25,6 @@ COST_FP, COST_FN = 1.0, 30.0
 def built():
     """The exercise at its notebook's defaults."""
     return exercise.build(seed=3, n_impressions=60_000)
-
-
-def rejected(task, answer, context) -> str:
-    with pytest.raises(ExerciseCheckError) as caught:
-        task.check(answer, context)
-    message = str(caught.value)
-    assert message.startswith("✗ ") and "\n" not in message
-    return message
 
 
 def task(number):

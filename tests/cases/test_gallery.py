@@ -7,19 +7,27 @@ from sklearn.metrics import precision_score, recall_score
 
 from mlsd.cases import CASES, gallery
 from mlsd.cases.ad_click import explore as ad_click_explore
+from mlsd.cases.feed_ranking import explore as feed_explore
+from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
 from mlsd.explore import (
     ABPlanner,
     CalibrationExplorer,
     FunnelBudgetExplorer,
     RankingExplorer,
     ThresholdExplorer,
+    ValueModelExplorer,
+    ValueModelExplorerState,
 )
+from mlsd.explore.value_model import SNAPSHOT_NUMBERS
 from mlsd.records import read_records
 from mlsd.runs.catalog import default_root, load
 
 ROOT = default_root()
 NOTEBOOK = ROOT / "notebooks" / "explorers.ipynb"
-TITLES = ["Ranking metrics", "Latency budget", "Threshold", "Calibration", "A/B test planner"]
+TITLES = [
+    "Ranking metrics", "Latency budget", "Value model", "Threshold", "Calibration",
+    "A/B test planner",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +37,16 @@ def defaults():
 
 @pytest.fixture(scope="module")
 def tabs():
-    return gallery.gallery_tabs(seed=3, n_impressions=20_000, n_events=10_000)
+    return gallery.gallery_tabs(
+        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000
+    )
 
 
 def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs):
-    assert [case.name for case in CASES] == ["video_recs", "ad_click"]
+    assert [case.name for case in CASES] == ["video_recs", "feed_ranking", "ad_click"]
     kinds = [
-        RankingExplorer, FunnelBudgetExplorer, ThresholdExplorer, CalibrationExplorer, ABPlanner,
+        RankingExplorer, FunnelBudgetExplorer, ValueModelExplorer, ThresholdExplorer,
+        CalibrationExplorer, ABPlanner,
     ]
     assert [type(tab.explorer) for tab in tabs] == kinds
     layout = gallery.gallery(tabs)
@@ -47,7 +58,7 @@ def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs)
 
 
 def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
-    ranking, funnel, threshold, _, planner = tabs
+    ranking, funnel, value, threshold, _, planner = tabs
     metrics = ranking.explorer.state.snapshot()
     assert ranking.start == {
         f"{result.name.replace(' ', '_')}_ndcg@10": result.mean for result in metrics.recommenders
@@ -56,12 +67,14 @@ def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
     assert funnel.start == {
         "funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget
     }
+    snapshot = value.explorer.state.snapshot()
+    assert value.start == {f"value_{name}": getattr(snapshot, name) for name in SNAPSHOT_NUMBERS}
     assert threshold.start["threshold_start"] == threshold.explorer.state.snapshot().threshold
     assert planner.start["ab_measured_power"] == planner.explorer.state.snapshot().measured_power
 
 
 def test_sizes_go_to_the_case_that_takes_them_and_others_are_refused():
-    known = r"\['n_events', 'n_impressions'\]"
+    known = r"\['n_events', 'n_feed_impressions', 'n_impressions'\]"
     refused = f"gallery size 'n_users' is not one of the cases' sizes {known}"
     with pytest.raises(ValueError, match=refused):
         gallery.gallery_tabs(n_users=10)
@@ -89,6 +102,14 @@ def test_recorded_start_is_the_cheapest_threshold_with_its_precision_and_recall(
         for t in (start, start * 0.9, start * 1.1)
     ]
     assert costs[0] <= min(costs[1:])
+
+
+def test_recorded_value_model_start_is_the_default_feeds_snapshot(defaults):
+    records = read_records(NOTEBOOK)
+    inputs = feed_explore.value_model_inputs(defaults["seed"], defaults["n_feed_impressions"])
+    snapshot = ValueModelExplorerState(**inputs, weights=DEFAULT_WEIGHTS).snapshot()
+    for name in SNAPSHOT_NUMBERS:
+        assert records[f"value_{name}"] == pytest.approx(getattr(snapshot, name), abs=1e-12), name
 
 
 def test_recorded_plan_detects_about_as_often_as_planned_and_peeking_inflates_false_positives():
