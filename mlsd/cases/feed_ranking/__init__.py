@@ -47,7 +47,7 @@ The package, one job per module:
 
 from mlsd.cases.contract import CaseInfo
 from mlsd.cases.feed_ranking.candidates import no_single_source_reaches_the_union, source_recall
-from mlsd.cases.feed_ranking.creator_loop import creator_loop, guardrail_table, loop_claim
+from mlsd.cases.feed_ranking.creator_loop import guardrail_table, loop_claim
 from mlsd.cases.feed_ranking.data import NO_TRUTH, SOURCES, TEST_DAYS, has_truth, load_data, split
 from mlsd.cases.feed_ranking.design import (
     clarifying_questions,
@@ -144,7 +144,6 @@ __all__ = [
     "click_heads",
     "counter_staleness",
     "creator_diversity_tradeoff",
-    "creator_loop",
     "creator_rerank",
     "daily_post_engagement",
     "describe_kuairand",
