@@ -34,8 +34,13 @@ def _stored_tables(relative: str) -> int:
 
 def _open_rendered(page, relative: str) -> None:
     """Open ``relative`` in the running JupyterLab page, alone, and wait until its stored tables are
-    in the page (not for its kernel: stored outputs render without one)."""
+    in the page (not for its kernel: stored outputs render without one). The notebooks open before
+    are closed unsaved: a kernel connecting while the page is read (widget state, kernel info) can
+    mark a notebook changed, and the save dialog would block the page."""
     page.evaluate("""async (relative) => {
+        for (const widget of Array.from(window.jupyterapp.shell.widgets('main'))) {
+            if (widget.context?.model) widget.context.model.dirty = false;
+        }
         await window.jupyterapp.commands.execute('application:close-all');
         await window.jupyterapp.commands.execute('docmanager:open', {path: relative});
     }""", relative)

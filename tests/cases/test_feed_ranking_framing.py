@@ -12,6 +12,7 @@ from mlsd.cases.feed_ranking.data import NO_TRUTH, has_truth, load_data, split
 from mlsd.cases.feed_ranking.evaluation import (
     feed_metrics,
     feed_table,
+    head_scorecard,
     member_rate_scores,
     truth_predictions,
     value_scores,
@@ -120,3 +121,13 @@ def test_only_the_simulator_has_truth(data):
     assert not has_truth(data.__class__(source="kuairand", table=data.table, sizes={}, world=None))
     assert "no truth" in NO_TRUTH
     assert truth_predictions(data.table).shape == (len(data.table), len(HEADS))
+
+
+def test_the_scorecard_scores_the_heads_asked_for_and_refuses_unknown_ones(data, held_out):
+    split_rows, predictions = held_out
+    labels, members = head_labels(split_rows.test), split_rows.test["member_id"]
+    every = head_scorecard(labels, predictions, members)
+    some = head_scorecard(labels, predictions, members, heads=["click", "like"])
+    pd.testing.assert_frame_equal(some, every.loc[["click", "like"]])
+    with pytest.raises(ValueError, match="heads must be some of"):
+        head_scorecard(labels, predictions, members, heads=["dwell"])

@@ -65,8 +65,9 @@ def truth_predictions(impressions: pd.DataFrame, *, given_examination: bool = Fa
     return truth.mul(impressions["examine_probability"], axis=0)
 
 
-def head_scorecard(labels: pd.DataFrame, predictions, members) -> pd.DataFrame:
-    """One row per head of :data:`~.schema.HEADS`, the columns of :data:`SCORECARD_COLUMNS`.
+def head_scorecard(labels: pd.DataFrame, predictions, members, heads=HEADS) -> pd.DataFrame:
+    """One row per head of ``heads`` (by default every head of :data:`~.schema.HEADS`), the
+    columns of :data:`SCORECARD_COLUMNS`.
 
     ``labels`` holds a 0/1 column per head (:func:`~.schema.head_labels`), ``predictions`` a
     probability column per head (a DataFrame or a mapping), ``members`` the member of each row.
@@ -74,8 +75,11 @@ def head_scorecard(labels: pd.DataFrame, predictions, members) -> pd.DataFrame:
     positive and a negative of that head; ``calibration_ratio`` is mean prediction / positive rate.
     A head whose labels hold one class only raises ``ValueError`` (its AUC is undefined)."""
     members = np.asarray(members)
+    unknown = [head for head in heads if head not in HEADS]
+    if unknown or not len(heads):
+        raise ValueError(f"heads must be some of {list(HEADS)}; got {list(heads)}")
     rows = {}
-    for head in HEADS:
+    for head in heads:
         y, p = labels[head].to_numpy(), np.asarray(predictions[head], dtype=float)
         gauc, used = grouped_roc_auc(y, p, members, return_used=True)
         rows[head] = {"positive_rate": float(np.mean(y)), "roc_auc": roc_auc(y, p),
