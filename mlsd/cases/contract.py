@@ -14,6 +14,7 @@ import pandas as pd
 
 from mlsd.claims import note_data
 from mlsd.records import record
+from mlsd.validation import check_int
 
 SIMULATED = "simulated"
 """The source every case has: its simulator, the only source that knows the truth."""
@@ -168,3 +169,31 @@ def check_columns_and_codes(table: pd.DataFrame, columns, codes, source: str) ->
         values = table[column]
         if not pd.api.types.is_integer_dtype(values) or (len(values) and values.min() < 0):
             raise ValueError(f"{source}: {column} must hold integer codes >= 0")
+
+
+def has_truth(data: CaseData) -> bool:
+    """Whether ``data`` carries the simulator's truth (its world): only the simulated source."""
+    return data.world is not None
+
+
+def split_by_day(table: pd.DataFrame, test_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of the days before ``last day - test_days + 1`` train, the rest test (in time order).
+
+    ``table`` has a whole-day column ``day``; ``test_days`` is an integer in ``[1, last day −
+    first day]``, so that both sides hold rows."""
+    days = table["day"]
+    first_day, last_day = int(days.min()), int(days.max())
+    if last_day == first_day:
+        raise ValueError(f"the table spans one day ({first_day}); a split by day needs at least 2")
+    test_days = check_int("test_days", test_days, 1, last_day - first_day)
+    first_test_day = last_day - test_days + 1
+    return table[days < first_test_day], table[days >= first_test_day]
+
+
+def split_last_days(table: pd.DataFrame, test_days: int) -> Split:
+    """:func:`split_by_day` as a :class:`Split`, its rule naming the days on each side."""
+    train, test = split_by_day(table, test_days)
+    first, last = int(test["day"].min()), int(test["day"].max())
+    rule = (f"by day: days {int(train['day'].min())}–{first - 1} train, the last {test_days} "
+            f"(days {first}–{last}) test")
+    return Split(train, test, rule)

@@ -325,7 +325,8 @@ def test_a_missing_empty_or_header_only_file_is_a_clear_error(tmp_path):
 
 
 def test_load_data_reads_an_expedia_file_as_real_data_without_a_world(tmp_path):
-    from mlsd.cases.rental_search.data import has_truth, load_data
+    from mlsd.cases.contract import has_truth
+    from mlsd.cases.rental_search.data import load_data
 
     loaded = load_data("expedia", str(write_kaggle(tmp_path / "train.csv")))
     assert loaded.source == "expedia" and loaded.world is None and not has_truth(loaded)

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from mlsd.cases.contract import CaseData
-from mlsd.cases.feed_ranking.data import SOURCES, TEST_DAYS, load_data, split, split_by_day
+from mlsd.cases.contract import split_by_day
+from mlsd.cases.feed_ranking.data import SOURCES, TEST_DAYS, load_data, split
 from mlsd.cases.feed_ranking.kuairand import LOG_HEADER, load_kuairand
 from mlsd.cases.feed_ranking.schema import check_table
 from mlsd.cases.feed_ranking.simulate import FeedWorld, simulate_feed

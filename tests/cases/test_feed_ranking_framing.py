@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from mlsd.cases.feed_ranking import framing
-from mlsd.cases.feed_ranking.data import NO_TRUTH, has_truth, load_data, split
+from mlsd.cases.contract import has_truth
+from mlsd.cases.feed_ranking.data import NO_TRUTH, load_data, split
 from mlsd.cases.feed_ranking.evaluation import (
     feed_metrics,
     feed_table,

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from mlsd.cases.feed_ranking import heads_tradeoffs as ht
-from mlsd.cases.feed_ranking.data import load_data, split_by_day
+from mlsd.cases.contract import split_by_day
+from mlsd.cases.feed_ranking.data import load_data
 from mlsd.cases.feed_ranking.evaluation import feed_metrics, value_scores
 from mlsd.cases.feed_ranking.models import HeadModels
 from mlsd.cases.feed_ranking.schema import HEADS, head_labels

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlsd.cases.feed_ranking.data import TEST_DAYS, load_data, split_by_day
+from mlsd.cases.contract import split_by_day
+from mlsd.cases.feed_ranking.data import TEST_DAYS, load_data
 from mlsd.cases.feed_ranking.position_bias import (
     MAX_WEIGHT,
     click_heads,

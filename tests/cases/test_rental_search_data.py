@@ -4,9 +4,9 @@ whole on one side, and the messages for bad input."""
 import pandas as pd
 import pytest
 
-from mlsd.cases.contract import CaseData
+from mlsd.cases.contract import CaseData, has_truth, split_by_day
 from mlsd.cases.rental_search.data import (
-    SOURCES, TEST_DAYS, has_truth, load_data, split, split_by_day,
+    SOURCES, TEST_DAYS, load_data, split,
 )
 from mlsd.cases.rental_search.schema import check_table
 from mlsd.cases.rental_search.simulate import SearchWorld, simulate_searches

@@ -45,10 +45,10 @@ The package, one job per module:
   checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 """
 
-from mlsd.cases.contract import CaseInfo
+from mlsd.cases.contract import CaseInfo, has_truth
 from mlsd.cases.feed_ranking.candidates import no_single_source_reaches_the_union, source_recall
 from mlsd.cases.feed_ranking.creator_loop import guardrail_table, loop_claim
-from mlsd.cases.feed_ranking.data import NO_TRUTH, SOURCES, TEST_DAYS, has_truth, load_data, split
+from mlsd.cases.feed_ranking.data import NO_TRUTH, SOURCES, TEST_DAYS, load_data, split
 from mlsd.cases.feed_ranking.design import (
     clarifying_questions,
     design_doc,

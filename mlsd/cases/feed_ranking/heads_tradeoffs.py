@@ -13,7 +13,7 @@ or against the log.
 
 Each returns a :class:`Finding`: a small table and whether the conclusion of its ``statement``
 held on these data (a notebook states it as a claim). The heads are :class:`~.models.HeadModels`
-trained on the days before the last ``test_days`` (:func:`~.data.split_by_day`) and judged on the
+trained on the days before the last ``test_days`` (:func:`mlsd.cases.contract.split_by_day`) and judged on the
 test days. A feed is each test session's shown posts re-ordered by a score of the heads'
 predictions at slot 1; its expected actions per session are ``Σ_rows e(slot) · true_<head>``
 (:func:`~.evaluation.feed_metrics`). Each function fits its heads once: a few seconds on the
@@ -32,8 +32,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from mlsd.cases.contract import CaseData
-from mlsd.cases.feed_ranking.data import TEST_DAYS, split_by_day
+from mlsd.cases.contract import CaseData, split_by_day
+from mlsd.cases.feed_ranking.data import TEST_DAYS
 from mlsd.cases.feed_ranking.evaluation import (
     DEFAULT_WEIGHTS, TOP_SLOTS, VIRAL_HEADS, feed_metrics, slots_by_score, value_scores,
 )

@@ -37,8 +37,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from mlsd.cases.contract import CaseData
-from mlsd.cases.feed_ranking.data import TEST_DAYS, split_by_day
+from mlsd.cases.contract import CaseData, split_by_day
+from mlsd.cases.feed_ranking.data import TEST_DAYS
 from mlsd.cases.feed_ranking.evaluation import slots_by_score
 from mlsd.cases.feed_ranking.features import point_in_time_features
 from mlsd.cases.feed_ranking.models import EVENT_COLUMNS, WARMUP_DAYS, design_matrix
@@ -142,7 +142,7 @@ def click_heads(data: CaseData, methods=METHODS, test_days: int = TEST_DAYS,
                 max_weight: float = MAX_WEIGHT, n_resamples: int = DEFAULT_RESAMPLES,
                 seed: int = 0) -> ClickHeads:
     """Train the click head by each of ``methods`` (:data:`METHODS`) on the training days of the
-    simulated ``data`` and predict the test days (:func:`~.data.split_by_day`).
+    simulated ``data`` and predict the test days (:func:`mlsd.cases.contract.split_by_day`).
 
     The features are :class:`~.models.HeadModels`' (its point-in-time counters and its design),
     computed once for every row; each method fits one logistic regression (L2, ``C = 1``) on the

@@ -14,13 +14,17 @@ one side.
 
 from __future__ import annotations
 
-import pandas as pd
-
-from mlsd.cases.contract import SIMULATED, CaseData, Split, table_sizes
+from mlsd.cases.contract import (
+    SIMULATED,
+    CaseData,
+    Split,
+    split_last_days,
+    table_sizes,
+)
 from mlsd.cases.rental_search.expedia import load_expedia
 from mlsd.cases.rental_search.schema import SIZE_COLUMNS, check_table
 from mlsd.cases.rental_search.simulate import simulate_searches
-from mlsd.validation import check_choice, check_int
+from mlsd.validation import check_choice
 
 EXPEDIA = "expedia"
 SOURCES = (SIMULATED, EXPEDIA)
@@ -75,22 +79,7 @@ def split(data: CaseData, test_days: int = TEST_DAYS) -> Split:
     last ``day``), so that both sides hold rows; every training row comes before every test row,
     and every search is whole on one side.
     """
-    train, test = split_by_day(data.table, test_days)
-    first, last = int(test["day"].min()), int(test["day"].max())
-    rule = (f"by day: days {int(train['day'].min())}–{first - 1} train, the last {test_days} "
-            f"(days {first}–{last}) test")
-    return Split(train, test, rule)
-
-
-def split_by_day(results: pd.DataFrame, test_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of the days before ``last day - test_days + 1`` train, the rest test (in time order)."""
-    days = results["day"]
-    first_day, last_day = int(days.min()), int(days.max())
-    if last_day == first_day:
-        raise ValueError(f"the table spans one day ({first_day}); a split by day needs at least 2")
-    test_days = check_int("test_days", test_days, 1, last_day - first_day)
-    first_test_day = last_day - test_days + 1
-    return results[days < first_test_day], results[days >= first_test_day]
+    return split_last_days(data.table, test_days)
 
 
 NO_TRUTH = (
@@ -98,8 +87,3 @@ NO_TRUTH = (
     "and acceptance probabilities; the cells that need them are skipped"
 )
 """The line a notebook prints where a cell needs the simulator's truth and the data are real."""
-
-
-def has_truth(data: CaseData) -> bool:
-    """Whether ``data`` carries the simulator's truth (its world): only the simulated source."""
-    return data.world is not None
