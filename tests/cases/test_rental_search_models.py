@@ -1,11 +1,10 @@
 """The rental-search rankers: their features are computable at serving, the labels and gains reach
-LightGBM as the docstring says, fits are the same on any number of threads, and on the simulator
+LightGBM as the docstring says, fits are the same on one thread and on two, and on the simulator
 both learners order the test searches closer to the truth than the quality heuristic."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 
 from mlsd.cases.rental_search import models
 from mlsd.cases.rental_search.data import load_data, split
@@ -34,7 +33,8 @@ def test_features_are_computed_per_search_and_fill_what_is_unknown():
     })
     features = models.listing_features(rows)
     assert list(features.columns) == list(models.FEATURES)
-    np.testing.assert_allclose(features["price_vs_search"], [np.log(100 / 200), np.log(400 / 200), 0])
+    np.testing.assert_allclose(features["price_vs_search"],
+                               [np.log(100 / 200), np.log(400 / 200), 0])
     assert features["rating"].tolist() == [4.0, 4.0, 5.0]  # the search's mean where unknown
     assert features["no_rating"].tolist() == [0.0, 1.0, 0.0]
     np.testing.assert_allclose(features["log_reviews"], np.log1p([3, 0, 0]))
@@ -58,11 +58,16 @@ def test_lambdamart_learns_the_grades_as_labels_with_their_gains(held_out):
     assert set(grades(held_out.train).map(models.GRADE_LABELS)) <= set(range(len(GRADES)))
 
 
-def test_a_fit_is_the_same_on_one_thread_and_two(held_out):
+def test_a_fit_runs_on_one_thread_and_gives_the_trees_of_a_two_thread_fit(held_out):
     for learner in (models.PointwiseGBDT, models.LambdaMART):
-        with threadpool_limits(limits=1):
-            one = learner(n_trees=30, seed=2).fit(held_out.train).predict(held_out.test)
-        two = learner(n_trees=30, seed=2).fit(held_out.train).predict(held_out.test)
+        assert learner()._options()["n_jobs"] == 1
+
+        class TwoThreads(learner):
+            def _options(self):
+                return {**super()._options(), "n_jobs": 2}
+
+        one = learner(n_trees=30, seed=2).fit(held_out.train).predict(held_out.test)
+        two = TwoThreads(n_trees=30, seed=2).fit(held_out.train).predict(held_out.test)
         np.testing.assert_array_equal(one, two)
 
 
@@ -82,3 +87,21 @@ def test_bad_settings_are_refused_by_name():
         models.PointwiseGBDT(n_trees=0)
     with pytest.raises(ValueError, match="learning_rate"):
         models.LambdaMART(learning_rate=0)
+    clicks_over_rejections = dict(GAINS, rejected=1.0)  # above a view: lambdarank's order breaks
+    with pytest.raises(ValueError, match="must not decrease from rejected to viewed to click to "
+                                         "long_click to booked .*got rejected 1, viewed 0"):
+        models.LambdaMART(gains=clicks_over_rejections)
+    models.PointwiseGBDT(gains=clicks_over_rejections)  # a regression has no such constraint
+
+
+def test_staged_scores_are_the_predictions_after_each_budget(held_out):
+    for learner in (models.PointwiseGBDT, models.LambdaMART):
+        ranker = learner(n_trees=30, seed=4).fit(held_out.train)
+        staged = ranker.staged_predict(held_out.test, [5, 12, 30])
+        for budget, score in zip([5, 12, 30], staged):
+            np.testing.assert_allclose(score, ranker.predict(held_out.test, n_trees=budget),
+                                       rtol=0, atol=1e-12)
+        with pytest.raises(ValueError, match="budgets must increase"):
+            ranker.staged_predict(held_out.test, [12, 5])
+        with pytest.raises(ValueError, match="n_trees must be"):
+            ranker.predict(held_out.test, n_trees=31)

@@ -19,8 +19,11 @@ Labels: each row's grade (:func:`~.schema.grades`) and its gain (:data:`~.schema
   the graded labels enter as integers ``0 … 4`` (:data:`GRADE_LABELS`) and their gains through
   ``label_gain``; the rows of a search must be contiguous (they are sorted by search here).
 
-Both learners take ``seed`` and run LightGBM with ``deterministic=True`` and ``force_row_wise=True``,
-which gives the same trees whatever the number of threads.
+Both learners take ``seed`` and run LightGBM with ``deterministic=True`` and
+``force_row_wise=True``, which gives the same trees whatever the number of threads, on one thread (``n_jobs=1``): a second
+thread gains nothing at these sizes, and LightGBM's own default (every core, threads spinning while
+they wait) runs many times slower when another process shares the cores, as a test run on two
+workers does.
 """
 
 from __future__ import annotations
@@ -96,11 +99,31 @@ class _LightGBMRanker:
         return {"n_estimators": self.n_trees, "num_leaves": self.leaves,
                 "learning_rate": self.learning_rate, "min_child_samples": MIN_CHILD_SAMPLES,
                 "random_state": self.seed, "deterministic": True, "force_row_wise": True,
-                "verbose": -1}
+                "verbose": -1, "n_jobs": 1}
 
-    def predict(self, results: pd.DataFrame) -> np.ndarray:
-        """A score per row of ``results``, higher first (only the order within a search counts)."""
-        return self.model_.predict(listing_features(results).to_numpy())
+    def predict(self, results: pd.DataFrame, n_trees: int | None = None) -> np.ndarray:
+        """A score per row of ``results``, higher first (only the order within a search counts),
+        from the first ``n_trees`` trees (all of them by default): the model as it stood after
+        that many boosting rounds, so one fit answers what a smaller budget would have learned."""
+        if n_trees is not None:
+            n_trees = check_int("n_trees", n_trees, 1, self.n_trees)
+        return self.model_.predict(listing_features(results).to_numpy(), num_iteration=n_trees)
+
+    def staged_predict(self, results: pd.DataFrame, budgets) -> list[np.ndarray]:
+        """The scores of :meth:`predict` after each number of trees of ``budgets`` (increasing),
+        from one pass over the trees: the score after ``b`` trees is the score after the
+        previous budget plus the raw output of the trees in between."""
+        budgets = [check_int("budgets", b, 1, self.n_trees) for b in budgets]
+        if any(later <= earlier for earlier, later in zip(budgets, budgets[1:])):
+            raise ValueError(f"budgets must increase; got {budgets}")
+        features = listing_features(results).to_numpy()
+        score, done, staged = np.zeros(len(results)), 0, []
+        for budget in budgets:
+            score = score + self.model_.booster_.predict(features, start_iteration=done,
+                                                         num_iteration=budget - done)
+            done = budget
+            staged.append(score)
+        return staged
 
 
 class PointwiseGBDT(_LightGBMRanker):
@@ -116,7 +139,21 @@ class PointwiseGBDT(_LightGBMRanker):
 
 class LambdaMART(_LightGBMRanker):
     """LightGBM's ``lambdarank`` on the grades as integer labels (:data:`GRADE_LABELS`), with
-    ``label_gain`` their gains, over searches as query groups."""
+    ``label_gain`` their gains, over searches as query groups.
+
+    ``lambdarank`` finds each search's ideal order by sorting the integer labels, so the gains must
+    not decrease along :data:`GRADE_LABELS` (rejected ≤ viewed ≤ click ≤ long click ≤ booked);
+    other gains are refused rather than trained towards a wrong ideal order."""
+
+    def __init__(self, gains: Mapping[str, float] = GAINS, **options):
+        super().__init__(gains, **options)
+        by_label = sorted(GRADE_LABELS, key=GRADE_LABELS.get)
+        values = [self.gains[grade] for grade in by_label]
+        if any(later < earlier for earlier, later in zip(values, values[1:])):
+            shown = ", ".join(f"{grade} {self.gains[grade]:g}" for grade in by_label)
+            raise ValueError(f"LambdaMART's gains must not decrease from {' to '.join(by_label)} "
+                             f"(lambdarank sorts the integer labels for the ideal order); got "
+                             f"{shown}")
 
     def fit(self, results: pd.DataFrame) -> LambdaMART:
         order = np.argsort(results["search_id"].to_numpy(), kind="stable")
