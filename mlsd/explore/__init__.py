@@ -20,6 +20,9 @@ Explorers:
 - :class:`RankingExplorer` / :class:`RankingExplorerState` — pick a ranking metric and k, compare
   recommenders' means and one user's lists with the hits marked; :class:`HandMadeList` is a short
   list to edit by hand, to see how each metric reacts to moving one hit.
+- :class:`RankingGainsExplorer` / :class:`RankingGainsState` — set the gain of each grade of
+  outcome and the position discount of an offline NDCG, see which ranker it prefers beside what
+  each truly earns.
 - :class:`FunnelBudgetExplorer` / :class:`FunnelBudgetState` — the items each stage of a serving
   funnel (:class:`FunnelStage`) handles, times its cost per item, against a latency budget (each
   case's ``serving.funnel_stages()`` gives its funnel).
@@ -39,6 +42,7 @@ from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
 from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
 from mlsd.explore.latency import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
 from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
+from mlsd.explore.ranking_gains import RankingGainsExplorer, RankingGainsState
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
 from mlsd.explore.value_model import ValueModelExplorer, ValueModelExplorerState
 
@@ -53,6 +57,8 @@ __all__ = [
     "HandMadeList",
     "RankingExplorer",
     "RankingExplorerState",
+    "RankingGainsExplorer",
+    "RankingGainsState",
     "ThresholdExplorer",
     "ThresholdExplorerState",
     "ValueModelExplorer",
