@@ -91,14 +91,17 @@ def test_every_case_prompt_is_open_asks_questions_and_a_variant_says_what_change
         assert len(prompt.text) < 90 and len(prompt.questions) >= 5, prompt.key
         assert list(prompt.questions_table().columns) == ["question", "assumption"]
     variants = [prompt for prompt in prompts if prompt.differences]
-    assert {prompt.key for prompt in variants} == {"short_video", "notifications", "search_ads"}
+    assert {prompt.key for prompt in variants} == {
+        "short_video", "notifications", "search_ads", "hotel_search", "experiences_search"}
     assert "What changes from the case's own problem" in variants[0].reference_markdown()
     assert {prompt.reference().title for prompt in variants} == {
-        "Short-video feed", "Notifications ranking", "Click prediction for sponsored search"}
+        "Short-video feed", "Notifications ranking", "Click prediction for sponsored search",
+        "Hotel search ranking at an online travel agency", "Experiences search ranking"}
     assert all(prompt.reference().review().passed for prompt in variants)
     assert "100M daily users" in practice.prompt("video_home").questions_markdown()
     with pytest.raises(ValueError, match="prompt must be one of video_home, short_video, "
-                                         "feed_home, notifications, display_ads, search_ads; "
+                                         "feed_home, notifications, display_ads, search_ads, "
+                                         "rental_search, hotel_search, experiences_search; "
                                          "got 'feed'"):
         practice.prompt("feed")
 

@@ -1,9 +1,9 @@
 """The standalone explorer app (what ``mlsd explore`` serves), in Chromium through Voilà.
 
 The page must show every explorer without any code, fit a 1280-pixel-wide window, and respond to a
-control: the threshold, or one weight of the feed's value model, moved by the keyboard shows the
-numbers that a state object, built in this test process from the same seeded data, computes for the
-new threshold or weight.
+control: the threshold, one weight of the feed's value model, or the gain of a booking in rental
+search's offline NDCG, moved by the keyboard, shows the numbers that a state object, built in this
+test process from the same seeded data, computes for the new threshold, weight or gain.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from mlsd.cases import gallery
 from mlsd.cases.ad_click import explore as ad_click_explore
 from mlsd.cases.feed_ranking import explore as feed_explore
 from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
-from mlsd.explore import ThresholdExplorerState, ValueModelExplorerState
+from mlsd.cases.rental_search import explore as rental_explore
+from mlsd.cases.rental_search.schema import GAINS
+from mlsd.explore import RankingGainsState, ThresholdExplorerState, ValueModelExplorerState
 from mlsd.runs.catalog import load
 
 GALLERY = "notebooks/explorers.ipynb"
@@ -38,7 +40,8 @@ VALUE_LINES = {
 def tabs():
     """The gallery's tabs at small sizes: their titles and lines on what to try do not depend on them."""
     return gallery.gallery_tabs(
-        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000
+        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000,
+        n_searches=2_000,
     )
 
 
@@ -118,3 +121,39 @@ def test_app_value_model_weight_moved_by_keyboard_matches_a_state_built_from_the
     truth = ValueModelExplorerState(**inputs, weights=weights).snapshot()
     shown = {name: form.format(getattr(truth, name)) for name, (_, form) in VALUE_LINES.items()}
     assert moved == {"click weight": f"{click:g}", **shown}
+
+
+GAINS_READOUT = [{"selector": ".widget-html-content", "contains": "offline NDCG@"}]
+
+
+def gains_readout(text: str) -> dict:
+    """The booked gain and each ranker's offline NDCG@k and true bookings, as the readout prints
+    them (one tab-separated row per ranker)."""
+    booked = re.search(r"Gains: booked (\S+),", text)
+    rows = [line.split("\t") for line in text.splitlines() if line.count("\t") >= 2]
+    rankers = {row[0].strip(): (row[1].strip(), row[2].strip()) for row in rows
+               if row[0].strip() != "ranker"}
+    if not booked or not rankers:
+        raise AssertionError(f"not a ranking-gains explorer's readout: {text!r}")
+    return {"booked": booked.group(1), "rankers": rankers}
+
+
+def test_app_booking_gain_moved_by_keyboard_matches_a_state_built_from_the_same_data(
+    explorer_app, page_for
+):
+    page = page_for(explorer_app)
+    _open(page, explorer_app)
+    page.locator(".widget-tab .lm-TabBar-tab", has_text="Ranking gains").click()
+    scope = ".widget-tab"
+    handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first  # booked's gain
+    pressed = harness.press_and_time(page, scope, handle, "ArrowRight", GAINS_READOUT)
+    moved = gains_readout(pressed["texts"][0])
+
+    parameters = load(harness.KIT_ROOT / GALLERY, harness.KIT_ROOT).parameters
+    defaults = {name: p.default for name, p in parameters.items()}
+    inputs = rental_explore.gallery_inputs(defaults["seed"], defaults["n_searches"])
+    booked = GAINS["booked"] + 0.01  # one step of the gain sliders
+    truth = RankingGainsState(**{**inputs, "gains": {**GAINS, "booked": booked}}).snapshot()
+    shown = {name: (f"{value:.4f}", f"{truth.truth[name]:.4f}")
+             for name, value in truth.offline.items()}
+    assert moved == {"booked": f"{booked:g}", "rankers": shown}

@@ -9,11 +9,14 @@ from mlsd.cases import CASES, gallery
 from mlsd.cases.ad_click import explore as ad_click_explore
 from mlsd.cases.feed_ranking import explore as feed_explore
 from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
+from mlsd.cases.rental_search import explore as rental_explore
 from mlsd.explore import (
     ABPlanner,
     CalibrationExplorer,
     FunnelBudgetExplorer,
     RankingExplorer,
+    RankingGainsExplorer,
+    RankingGainsState,
     ThresholdExplorer,
     ValueModelExplorer,
     ValueModelExplorerState,
@@ -26,7 +29,7 @@ ROOT = default_root()
 NOTEBOOK = ROOT / "notebooks" / "explorers.ipynb"
 TITLES = [
     "Ranking metrics", "Latency budget", "Value model", "Threshold", "Calibration",
-    "A/B test planner",
+    "Ranking gains", "A/B test planner",
 ]
 
 
@@ -38,15 +41,17 @@ def defaults():
 @pytest.fixture(scope="module")
 def tabs():
     return gallery.gallery_tabs(
-        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000
+        seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000,
+        n_searches=2_000,
     )
 
 
 def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs):
-    assert [case.name for case in CASES] == ["video_recs", "feed_ranking", "ad_click"]
+    assert [case.name for case in CASES] == [
+        "video_recs", "feed_ranking", "ad_click", "rental_search"]
     kinds = [
         RankingExplorer, FunnelBudgetExplorer, ValueModelExplorer, ThresholdExplorer,
-        CalibrationExplorer, ABPlanner,
+        CalibrationExplorer, RankingGainsExplorer, ABPlanner,
     ]
     assert [type(tab.explorer) for tab in tabs] == kinds
     layout = gallery.gallery(tabs)
@@ -58,7 +63,7 @@ def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs)
 
 
 def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
-    ranking, funnel, value, threshold, _, planner = tabs
+    ranking, funnel, value, threshold, _, gains, planner = tabs
     metrics = ranking.explorer.state.snapshot()
     assert ranking.start == {
         f"{result.name.replace(' ', '_')}_ndcg@10": result.mean for result in metrics.recommenders
@@ -71,10 +76,13 @@ def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
     assert value.start == {f"value_{name}": getattr(snapshot, name) for name in SNAPSHOT_NUMBERS}
     assert threshold.start["threshold_start"] == threshold.explorer.state.snapshot().threshold
     assert planner.start["ab_measured_power"] == planner.explorer.state.snapshot().measured_power
+    offline = gains.explorer.state.snapshot().offline
+    assert {name: gains.start[f"gains_{name.lower().replace(' ', '_')}_ndcg@10"]
+            for name in offline} == offline
 
 
 def test_sizes_go_to_the_case_that_takes_them_and_others_are_refused():
-    known = r"\['n_events', 'n_feed_impressions', 'n_impressions'\]"
+    known = r"\['n_events', 'n_feed_impressions', 'n_impressions', 'n_searches'\]"
     refused = f"gallery size 'n_users' is not one of the cases' sizes {known}"
     with pytest.raises(ValueError, match=refused):
         gallery.gallery_tabs(n_users=10)
@@ -110,6 +118,16 @@ def test_recorded_value_model_start_is_the_default_feeds_snapshot(defaults):
     snapshot = ValueModelExplorerState(**inputs, weights=DEFAULT_WEIGHTS).snapshot()
     for name in SNAPSHOT_NUMBERS:
         assert records[f"value_{name}"] == pytest.approx(getattr(snapshot, name), abs=1e-12), name
+
+
+def test_recorded_ranking_gains_start_is_the_default_worlds_snapshot(defaults):
+    records = read_records(NOTEBOOK)
+    inputs = rental_explore.gallery_inputs(defaults["seed"], defaults["n_searches"])
+    snapshot = RankingGainsState(**inputs).snapshot()  # at the case's gains
+    for name, value in snapshot.offline.items():
+        key = name.lower().replace(" ", "_")
+        assert records[f"gains_{key}_ndcg@10"] == pytest.approx(value, abs=1e-12), name
+        assert records[f"gains_{key}_bookings"] == pytest.approx(snapshot.truth[name], abs=1e-12)
 
 
 def test_recorded_plan_detects_about_as_often_as_planned_and_peeking_inflates_false_positives():

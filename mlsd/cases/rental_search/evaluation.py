@@ -11,8 +11,9 @@ the order within a search counts):
   are left out, as NDCG is undefined there.
 - **MRR of the booking** — :func:`mlsd.metrics.ranking.mrr` with the booked row relevant, over the
   searches that booked.
-- **true NDCG@k** — NDCG@k with each row's *expected* gain given examination (:func:`expected_gain`):
-  what the order is worth free of which rows the logging policy happened to show on top.
+- **true NDCG@k** — NDCG@k with each row's *expected* gain given examination
+  (:func:`expected_gain`): what the order is worth free of which rows the logging policy happened
+  to show on top.
 - **bookings and rejections per search** — the simulated online outcome of serving the order:
   the guest examines position ``j`` with ``e_j = j ** -examination_decay`` and requests in
   position order until a host accepts, so position ``j`` is booked with probability
