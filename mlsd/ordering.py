@@ -50,3 +50,22 @@ def top_k_columns(scores: np.ndarray, k: int) -> np.ndarray:
     rounded = rounded_scores(scores)
     columns = np.broadcast_to(np.arange(rounded.shape[1]), rounded.shape)
     return np.lexsort((columns, -rounded), axis=1)[:, :k]
+
+
+def rank_within_groups(groups, scores) -> np.ndarray:
+    """The 1-based rank of each row within its group by decreasing ``scores``, equal scores in
+    row order, returned in the rows' order.
+
+    Unlike :func:`order_by_score` the raw floats are compared, as :mod:`mlsd.metrics.ranking`
+    ranks a list: a rank read beside a metric (the top ``k`` its NDCG@k counts) must be that
+    metric's own.
+    """
+    groups = np.asarray(groups)
+    scores = np.asarray(scores, dtype=float)
+    order = np.lexsort((np.arange(len(scores)), -scores, groups))
+    grouped = groups[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    lengths = np.diff(np.r_[starts, len(order)])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - np.repeat(starts, lengths) + 1
+    return rank

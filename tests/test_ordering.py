@@ -1,9 +1,17 @@
-"""Orderings by score that do not depend on a score's last bits: rounded, then ties by id."""
+"""Orderings by score that do not depend on a score's last bits: rounded, then ties by id; and
+the ranks within groups that the ranking metrics count."""
 
 import numpy as np
 import pytest
 
-from mlsd.ordering import SIGNIFICANT_DIGITS, order_by_score, rounded_scores, top_k_columns
+from mlsd.metrics.ranking import RankedLists
+from mlsd.ordering import (
+    SIGNIFICANT_DIGITS,
+    order_by_score,
+    rank_within_groups,
+    rounded_scores,
+    top_k_columns,
+)
 
 
 def test_rounding_keeps_nine_significant_digits_whatever_the_magnitude():
@@ -39,3 +47,21 @@ def test_top_k_lists_survive_last_bit_noise_that_reorders_raw_floats():
     raw_noisy = np.argsort(-noisy, axis=1, kind="stable")[:, :10]
     assert not np.array_equal(raw, raw_noisy)  # the noise does reorder raw floats
     assert np.array_equal(top_k_columns(scores, 10), top_k_columns(noisy, 10))
+
+
+def test_ranks_within_groups_count_from_1_by_decreasing_score_ties_in_row_order():
+    groups = np.array([3, 1, 3, 1, 3, 1])
+    scores = np.array([0.2, 5.0, 0.9, 5.0, 0.2, -1.0])
+    assert rank_within_groups(groups, scores).tolist() == [2, 1, 1, 2, 3, 3]
+
+
+def test_ranks_within_groups_are_the_ones_ndcg_counts():
+    rng = np.random.default_rng(1)
+    groups = rng.integers(0, 40, 600)
+    scores = np.round(rng.random(600), 2)  # ties, broken in row order by both
+    gains = rng.random(600)
+    top = rank_within_groups(groups, scores) <= 3
+    dcg = np.zeros(40)
+    np.add.at(dcg, groups[top], gains[top] / np.log2(1 + rank_within_groups(groups, scores)[top]))
+    lists = RankedLists(gains, scores, groups)
+    np.testing.assert_allclose(lists.dcg_at(3), dcg[np.unique(groups)])

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from mlsd.explore._figures import BEST_COLOUR, CURRENT_COLOUR, canvas_png, new_figure
+from mlsd.ordering import rank_within_groups
 from mlsd.validation import as_1d, check_choice, check_int, check_number, same_length
 
 DISCOUNTS = ("log2", "power")
@@ -153,7 +154,8 @@ class RankingGainsState:
         self.n_searches = int(self._search.max()) + 1
         lengths = np.bincount(self._search)
         self.longest = int(lengths.max())
-        self._ranks = {name: _ranks(self._search, score) for name, score in scores.items()}
+        self._ranks = {name: rank_within_groups(self._search, score)
+                       for name, score in scores.items()}
         self._counts = np.bincount(self._search * len(self.grades) + self._codes,
                                    minlength=self.n_searches * len(self.grades)
                                    ).reshape(self.n_searches, len(self.grades))
@@ -318,16 +320,6 @@ def _grade_codes(grades, names: tuple[str, ...]) -> np.ndarray:
         raise ValueError(f"grades hold {unknown[0]!r}, which gains does not name; "
                          f"the grades are {list(names)}")
     return pd.Series(values).map(lookup).to_numpy(dtype=np.int64)
-
-
-def _ranks(search: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """The 1-based rank of each row within its search by decreasing score, ties in row order."""
-    order = np.lexsort((np.arange(len(score)), -score, search))
-    grouped = search[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)])) + 1
-    return rank
 
 
 def _truth(truth, rankers: tuple[str, ...]) -> dict[str, float]:

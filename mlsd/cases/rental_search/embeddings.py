@@ -32,6 +32,9 @@ from mlsd.validation import check_int, check_number
 
 DIM = 8
 """The default number of dimensions per market."""
+MIN_NORM = 1e-9
+"""A listing's vector shorter than this is no vector: its direction would be rounding noise
+(which differs between CPUs)."""
 SIMILARITY_DECIMALS = 9
 """Cosines are compared rounded to this many decimals: far above the rounding error of the
 linear algebra (which differs between CPUs), far below any difference that matters."""
@@ -116,9 +119,12 @@ class ListingEmbeddings:
         with threadpool_limits(limits=1):
             eigenvalues, eigenvectors = np.linalg.eigh(ppmi(counts, self.shift))
         keep = np.argsort(-np.abs(eigenvalues), kind="stable")[: min(self.dim, n)]
-        self.vectors_[listings] = 0.0
-        self.vectors_[listings, : len(keep)] = (eigenvectors[:, keep]
-                                                * np.sqrt(np.abs(eigenvalues[keep])))
+        vectors = np.zeros((n, self.dim))
+        vectors[:, : len(keep)] = eigenvectors[:, keep] * np.sqrt(np.abs(eigenvalues[keep]))
+        # a listing whose co-clicks fall outside the kept dimensions gets a vector of length ~0,
+        # whose direction is rounding noise: it has no vector
+        vectors[np.linalg.norm(vectors, axis=1) < MIN_NORM] = np.nan
+        self.vectors_[listings] = vectors
 
     def has_vector(self, listing) -> np.ndarray:
         """Whether each listing has a vector (was co-clicked in training)."""

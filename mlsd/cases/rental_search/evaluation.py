@@ -30,6 +30,7 @@ import pandas as pd
 
 from mlsd.cases.rental_search.schema import GAINS, check_gains, graded_relevance
 from mlsd.metrics.ranking import RankedLists, mrr
+from mlsd.ordering import rank_within_groups
 from mlsd.validation import check_int, check_number
 
 TRUTH_COLUMNS = ("true_click", "true_long_click", "true_request", "true_accept")
@@ -85,16 +86,21 @@ def top_rejection_rate(rows: pd.DataFrame, score, k: int = K) -> float:
 
 def rank_within_search(search, score) -> np.ndarray:
     """The 1-based rank of each row within its search by decreasing ``score`` (ties in input
-    order), in the rows' order."""
-    search = np.asarray(search)
-    score = np.asarray(score, dtype=float)
-    order = np.lexsort((np.arange(len(score)), -score, search))
-    ranked_search = search[order]
-    starts = np.r_[0, np.flatnonzero(ranked_search[1:] != ranked_search[:-1]) + 1]
-    lengths = np.diff(np.r_[starts, len(order)])
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.repeat(starts, lengths) + 1
-    return rank
+    order), in the rows' order (:func:`mlsd.ordering.rank_within_groups`)."""
+    return rank_within_groups(search, score)
+
+
+def check_scores(scores: Mapping[str, np.ndarray], rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``scores`` (ranker → a score per row of ``rows``) as float arrays, or one ValueError naming
+    the ranker whose scores are not one per row."""
+    checked = {}
+    for name, score in scores.items():
+        score = np.asarray(score, dtype=float)
+        if score.shape != (len(rows),):
+            raise ValueError(f"scores[{name!r}] must hold one score per row ({len(rows)}); "
+                             f"got shape {score.shape}")
+        checked[name] = score
+    return checked
 
 
 def expected_outcomes(rows: pd.DataFrame, score, examination_decay: float) -> dict[str, float]:
@@ -126,11 +132,7 @@ def scorecard(rows: pd.DataFrame, scores: Mapping[str, np.ndarray], *, k: int = 
     truth = has_truth_columns(rows)
     expected = expected_gain(rows, gains) if truth else None
     table = {}
-    for name, score in scores.items():
-        score = np.asarray(score, dtype=float)
-        if score.shape != (len(rows),):
-            raise ValueError(f"scores[{name!r}] must hold one score per row ({len(rows)}); "
-                             f"got shape {score.shape}")
+    for name, score in check_scores(scores, rows).items():
         measures = {"ndcg": ndcg(logged, score, search, k), "booking_mrr": booking_mrr(rows, score),
                     "top_rejection_rate": top_rejection_rate(rows, score, k)}
         if truth:

@@ -47,7 +47,13 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.rental_search.data import load_data, split
-from mlsd.cases.rental_search.evaluation import K, expected_gain, expected_outcomes, ndcg
+from mlsd.cases.rental_search.evaluation import (
+    K,
+    expected_gain,
+    expected_outcomes,
+    ndcg,
+    rank_within_search,
+)
 from mlsd.cases.rental_search.expedia import KAGGLE_COLUMNS, KAGGLE_TEST_ONLY_MISSING
 from mlsd.cases.rental_search.models import PointwiseGBDT
 from mlsd.cases.rental_search.schema import GAINS, GRADES, check_gains, grades
@@ -256,21 +262,12 @@ def boost_table(test: pd.DataFrame, score: np.ndarray, boosts=BOOSTS, k: int = K
     rows = {}
     for boost in boosts:
         boosted = score + boost * spread * new
-        rank = _ranks(search, boosted)
+        rank = rank_within_search(search, boosted)
         rows[boost] = {"ndcg": ndcg(truth, boosted, search, k),
                        "new_share": float(new[rank <= k].mean())}
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("boost")
     table.insert(1, "ndcg_loss", table["ndcg"].iloc[0] - table["ndcg"])
     return table
-
-
-def _ranks(search: np.ndarray, score: np.ndarray) -> np.ndarray:
-    order = np.lexsort((np.arange(len(score)), -score, search))
-    grouped = search[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)])) + 1
-    return rank
 
 
 def largest_boost_within(table: pd.DataFrame, budget: float = NDCG_BUDGET) -> float:

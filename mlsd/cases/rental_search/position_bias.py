@@ -31,6 +31,7 @@ import pandas as pd
 
 from mlsd.cases.rental_search.evaluation import (
     K,
+    check_scores,
     expected_gain,
     expected_outcomes,
     ndcg,
@@ -154,11 +155,7 @@ def position_bias_table(test: pd.DataFrame, scores: Mapping[str, np.ndarray],
     random = test["random_order"].to_numpy(dtype=bool)
     reviews = test["review_count"].astype("Float64").fillna(0).to_numpy(dtype=float)
     table = {}
-    for name, score in scores.items():
-        score = np.asarray(score, dtype=float)
-        if score.shape != (len(test),):
-            raise ValueError(f"scores[{name!r}] must hold one score per row ({len(test)}); "
-                             f"got shape {score.shape}")
+    for name, score in check_scores(scores, test).items():
         top = rank_within_search(search, score) <= k
         table[name] = {
             "offline_ndcg": ndcg(logged, score, search, k),

@@ -28,8 +28,14 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.rental_search.cold_start import no_reviews
-from mlsd.cases.rental_search.evaluation import K, expected_gain, expected_outcomes, ndcg
-from mlsd.cases.rental_search.evaluation import rank_within_search
+from mlsd.cases.rental_search.evaluation import (
+    K,
+    check_scores,
+    expected_gain,
+    expected_outcomes,
+    ndcg,
+    rank_within_search,
+)
 from mlsd.validation import check_int, check_number
 
 CAP = 6
@@ -68,11 +74,7 @@ def diversity_table(rows: pd.DataFrame, scores: Mapping[str, np.ndarray],
     search = rows["search_id"].to_numpy()
     truth = expected_gain(rows)
     table = {}
-    for name, score in scores.items():
-        score = np.asarray(score, dtype=float)
-        if score.shape != (len(rows),):
-            raise ValueError(f"scores[{name!r}] must hold one score per row ({len(rows)}); "
-                             f"got shape {score.shape}")
+    for name, score in check_scores(scores, rows).items():
         top = rank_within_search(search, score) <= k
         page = pd.DataFrame({"search": search[top], "type": rows["room_type"].to_numpy()[top],
                              "log_price": np.log(rows["price"].to_numpy(dtype=float)[top])})

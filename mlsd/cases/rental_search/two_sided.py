@@ -26,8 +26,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.rental_search.evaluation import K, expected_gain, expected_outcomes, ndcg
-from mlsd.cases.rental_search.evaluation import rank_within_search
+from mlsd.cases.rental_search.evaluation import (
+    K,
+    check_scores,
+    expected_gain,
+    expected_outcomes,
+    ndcg,
+    rank_within_search,
+)
 from mlsd.cases.rental_search.models import PointwiseGBDT
 from mlsd.validation import check_int, check_number
 
@@ -99,11 +105,7 @@ def two_sided_table(rows: pd.DataFrame, scores: Mapping[str, np.ndarray],
     truth = expected_gain(rows)
     picky = rows["true_accept"].to_numpy(dtype=float) < PICKY
     table = {}
-    for name, score in scores.items():
-        score = np.asarray(score, dtype=float)
-        if score.shape != (len(rows),):
-            raise ValueError(f"scores[{name!r}] must hold one score per row ({len(rows)}); "
-                             f"got shape {score.shape}")
+    for name, score in check_scores(scores, rows).items():
         outcome = expected_outcomes(rows, score, examination_decay)
         requests = outcome["bookings"] + outcome["rejections"]
         table[name] = {**outcome, "acceptance": outcome["bookings"] / requests,
