@@ -90,6 +90,9 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.rental_search.schema import check_table
+from mlsd.simulation import exact_exp as _exp
+from mlsd.simulation import exact_sigmoid as _sigmoid
+from mlsd.simulation import libm as _libm
 from mlsd.validation import check_int, check_number
 
 ROOM_TYPES = ("entire_home", "private_room", "shared_room")
@@ -139,9 +142,6 @@ POLICY_REVIEWS = 0.3
 POLICY_RATING = 1.0
 POLICY_PRICE = 0.5
 POLICY_NOISE = 0.5
-LN2 = math.log(2)
-LN2_HIGH, LN2_LOW = 6.93147180369123816490e-01, 1.90821492927058770002e-10
-EXP_TERMS = 14
 TRUTH_COLUMNS = ("examine_probability", "true_click", "true_long_click", "true_request",
                  "true_accept", "true_book")
 """The truth the simulator adds after the schema's columns, ``trip_id`` and ``policy_score``."""
@@ -511,32 +511,6 @@ def _examination(position: np.ndarray, decay: float) -> np.ndarray:
     """``k ** -decay`` for each position ``k`` >= 1, from a table of the C library's powers."""
     table = np.array([math.pow(k, -decay) for k in range(1, int(position.max(initial=1)) + 1)])
     return table[position - 1]
-
-
-def _libm(function, values) -> np.ndarray:
-    """``function`` (a scalar function such as :func:`math.log`) of each value: the C library's
-    result, element by element. numpy's own exp, log and power dispatch to SIMD loops that differ
-    from it, and from each other, in the last bit; this is the same with those loops on or off."""
-    return np.frompyfunc(function, 1, 1)(np.asarray(values, dtype=float)).astype(float)
-
-
-def _exp(values) -> np.ndarray:
-    """``exp`` from additions and multiplications only (exact in IEEE arithmetic, so the same on
-    every SIMD path): ``exp(x) = 2**k exp(r)`` with ``k = rint(x / ln 2)``, ``|r| <= ln 2 / 2``,
-    and ``exp(r)`` by its Taylor series to ``r**EXP_TERMS / EXP_TERMS!`` (relative error < 1e-16;
-    ``k ln 2`` is split in two parts as fdlibm does, so the reduction is exact)."""
-    x = np.clip(np.asarray(values, dtype=float), -700.0, 700.0)
-    k = np.rint(x * (1 / LN2))
-    r = (x - k * LN2_HIGH) - k * LN2_LOW
-    series = np.ones_like(r)
-    for term in range(EXP_TERMS, 0, -1):
-        series = 1 + series * r / term
-    return np.ldexp(series, k.astype(np.int64))
-
-
-def _sigmoid(values) -> np.ndarray:
-    """``1 / (1 + exp(-z))`` with the :func:`_exp` that is the same on every SIMD path."""
-    return 1 / (1 + _exp(-np.asarray(values, dtype=float)))
 
 
 def _rank_in_order(group, order) -> np.ndarray:
