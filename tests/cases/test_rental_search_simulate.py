@@ -1,14 +1,12 @@
 """The rental-search simulator against its own generative story."""
 
 import hashlib
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from cpu_paths import output_with_simd_loops
 
 from mlsd.cases.rental_search.schema import COLUMNS, check_table
 from mlsd.cases.rental_search.simulate import (
@@ -244,20 +242,9 @@ HASH = (
 )
 
 
-def _hash_in_subprocess(disabled):
-    env = {key: value for key, value in os.environ.items() if key != "NPY_DISABLE_CPU_FEATURES"}
-    if disabled:
-        env["NPY_DISABLE_CPU_FEATURES"] = disabled
-    done = subprocess.run([sys.executable, "-c", HASH], env=env, capture_output=True, text=True,
-                          check=True)
-    return done.stdout.strip()
-
-
 def test_the_world_is_the_same_with_numpys_simd_loops_on_or_off():
-    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-
-    dispatched = " ".join(f for f in __cpu_dispatch__ if __cpu_features__.get(f))
-    on, off = _hash_in_subprocess(""), _hash_in_subprocess(dispatched)
+    on = output_with_simd_loops(HASH, on=True)
+    off = output_with_simd_loops(HASH, on=False)
     assert re.fullmatch("[0-9a-f]{64}", on) and on == off
     here = simulate_searches(**SMALL, seed=11)
     digest = hashlib.sha256()
