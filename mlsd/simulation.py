@@ -39,7 +39,7 @@ def libm(function, values) -> np.ndarray:
     """``function`` (a scalar function such as :func:`math.log`) of each value: the C library's
     result, element by element. numpy's own exp, log and power dispatch to SIMD loops that differ
     from it, and from each other, in the last bit; this is the same with those loops on or off."""
-    return np.frompyfunc(function, 1, 1)(np.asarray(values, dtype=float)).astype(float)
+    return np.asarray(np.frompyfunc(function, 1, 1)(np.asarray(values, dtype=float)), dtype=float)
 
 
 def exact_exp(values) -> np.ndarray:

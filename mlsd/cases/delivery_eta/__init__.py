@@ -18,11 +18,16 @@ The package, one job per module:
   history from labels already delivered, the real-time state
 - :mod:`.models` — the historical average by store, a distance/speed rule, and gradient-boosted
   trees for the mean, the median or a quantile
-- :mod:`.data` — ``load_data`` and the split by day
+- :mod:`.doordash` — DoorDash's ``historical_data.csv``, read offline onto the schema
+- :mod:`.food_delivery` — the Kaggle food-delivery ``deliverytime.txt``, read offline onto the
+  schema, with distances from the coordinates
+- :mod:`.data` — ``load_data`` for every source, and the split by day (at random for a file
+  without timestamps)
 """
 
 from mlsd.cases.contract import has_truth
 from mlsd.cases.delivery_eta.data import NO_TRUTH, SOURCES, load_data, split
+from mlsd.cases.delivery_eta.doordash import doordash_report
 from mlsd.cases.delivery_eta.features import (
     FEATURES,
     REAL_TIME_FEATURES,
@@ -32,13 +37,14 @@ from mlsd.cases.delivery_eta.features import (
     store_load,
     store_means,
 )
+from mlsd.cases.delivery_eta.food_delivery import food_delivery_report
 from mlsd.cases.delivery_eta.models import LOSSES, DistanceRule, DurationGBDT, store_average
 from mlsd.cases.delivery_eta.schema import duration_label, has_timestamps
 from mlsd.cases.delivery_eta.simulate import conversion_probability, simulate_orders
 
 __all__ = [
-    "conversion_probability", "DistanceRule", "duration_label", "DurationGBDT", "FEATURES",
-    "has_timestamps", "has_truth", "load_data", "LOSSES", "NO_TRUTH", "order_features",
+    "conversion_probability", "DistanceRule", "doordash_report", "duration_label", "DurationGBDT",
+    "FEATURES", "food_delivery_report", "has_timestamps", "has_truth", "load_data", "LOSSES", "NO_TRUTH", "order_features",
     "REAL_TIME_FEATURES", "simulate_orders", "SOURCES", "split", "STATIC_FEATURES",
     "store_average", "store_history", "store_load", "store_means",
 ]
