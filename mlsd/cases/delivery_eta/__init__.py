@@ -18,6 +18,8 @@ The package, one job per module:
   history from labels already delivered, the real-time state
 - :mod:`.models` — the historical average by store, a distance/speed rule, and gradient-boosted
   trees for the mean, the median or a quantile
+- :mod:`.promise` — from a prediction to a promise: coverage, an asymmetric loss, split-conformal
+  calibration on a later period (per group if asked), and what a promise costs
 - :mod:`.doordash` — DoorDash's ``historical_data.csv``, read offline onto the schema
 - :mod:`.food_delivery` — the Kaggle food-delivery ``deliverytime.txt``, read offline onto the
   schema, with distances from the coordinates
@@ -39,12 +41,26 @@ from mlsd.cases.delivery_eta.features import (
 )
 from mlsd.cases.delivery_eta.food_delivery import food_delivery_report
 from mlsd.cases.delivery_eta.models import LOSSES, DistanceRule, DurationGBDT, store_average
+from mlsd.cases.delivery_eta.promise import (
+    ConformalPromise,
+    PromiseCosts,
+    asymmetric_huber,
+    calibration_split,
+    cheapest,
+    conformal_correction,
+    coverage,
+    coverage_by,
+    promise_frontier,
+    promise_outcomes,
+)
 from mlsd.cases.delivery_eta.schema import duration_label, has_timestamps
 from mlsd.cases.delivery_eta.simulate import conversion_probability, simulate_orders
 
 __all__ = [
-    "conversion_probability", "DistanceRule", "doordash_report", "duration_label", "DurationGBDT",
-    "FEATURES", "food_delivery_report", "has_timestamps", "has_truth", "load_data", "LOSSES", "NO_TRUTH", "order_features",
-    "REAL_TIME_FEATURES", "simulate_orders", "SOURCES", "split", "STATIC_FEATURES",
-    "store_average", "store_history", "store_load", "store_means",
+    "asymmetric_huber", "calibration_split", "cheapest", "conformal_correction", "ConformalPromise",
+    "conversion_probability", "coverage", "coverage_by", "DistanceRule", "doordash_report",
+    "duration_label", "DurationGBDT", "FEATURES", "food_delivery_report", "has_timestamps",
+    "has_truth", "load_data", "LOSSES", "NO_TRUTH", "order_features", "promise_frontier",
+    "promise_outcomes", "PromiseCosts", "REAL_TIME_FEATURES", "simulate_orders", "SOURCES", "split",
+    "STATIC_FEATURES", "store_average", "store_history", "store_load", "store_means",
 ]
