@@ -31,6 +31,9 @@ Explorers:
 - :class:`ValueModelExplorer` / :class:`ValueModelExplorerState` — weigh a feed's heads (click, long
   dwell, like, comment, share, hide) and see the expected clicks, long dwells, viral actions, hides
   and creator concentration of the feed those weights rank, with the frontier of one weight.
+- :class:`PromiseExplorer` / :class:`PromiseExplorerState` — add a buffer to a base quote (a
+  predicted duration), see the late rate, mean quote, conversion and expected cost per checkout,
+  and find the cost-minimising promise.
 
 The explorers know nothing of the case studies: each case feeds them its data.
 :mod:`mlsd.cases.gallery` builds every explorer on small seeded data as the tabs of one page
@@ -41,6 +44,7 @@ The explorers know nothing of the case studies: each case feeds them its data.
 from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
 from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
 from mlsd.explore.latency import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
+from mlsd.explore.promise import PromiseExplorer, PromiseExplorerState
 from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
 from mlsd.explore.ranking_gains import RankingGainsExplorer, RankingGainsState
 from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
@@ -55,6 +59,8 @@ __all__ = [
     "FunnelBudgetState",
     "FunnelStage",
     "HandMadeList",
+    "PromiseExplorer",
+    "PromiseExplorerState",
     "RankingExplorer",
     "RankingExplorerState",
     "RankingGainsExplorer",
