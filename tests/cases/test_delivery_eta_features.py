@@ -9,7 +9,7 @@ import pytest
 from mlsd.cases.delivery_eta.data import load_data, split
 from mlsd.cases.delivery_eta.features import (
     FEATURES, PRIOR_ORDERS, STATIC_FEATURES, count_before, order_features, store_history,
-    store_load, store_means,
+    split_features, store_load, store_means,
 )
 from mlsd.cases.delivery_eta.models import DistanceRule, DurationGBDT, store_average
 from mlsd.cases.delivery_eta.schema import check_table
@@ -86,6 +86,13 @@ def test_store_means_leave_a_training_order_out():
     assert means["mean_min"][3] == pytest.approx(overall)
     with pytest.raises(ValueError, match="no timestamps"):
         store_history(table)
+    features = split_features(table, train)
+    assert features["store_history_min"].tolist() == means["mean_min"].tolist()
+
+
+def test_split_features_use_delivered_labels_where_there_are_timestamps():
+    table = orders([0.0, MINUTE, 60 * MINUTE], [1, 1, 1], [30, 30, 10])
+    assert split_features(table, table.iloc[:2]).equals(order_features(table))
 
 
 def test_order_features_are_nan_where_the_source_does_not_say():

@@ -12,7 +12,12 @@ from cpu_paths import output_with_simd_loops
 from mlsd.cases.delivery_eta import simulate as sim
 from mlsd.cases.delivery_eta.features import count_before, store_load
 from mlsd.cases.delivery_eta.schema import COLUMNS, check_table
-from mlsd.cases.delivery_eta.simulate import TRUTH_COLUMNS, conversion_probability, simulate_orders
+from mlsd.cases.delivery_eta.simulate import (
+    TRUTH_COLUMNS,
+    conversion_probability,
+    draw_markets,
+    simulate_orders,
+)
 
 SEED = 1
 Z = 4.0  # a deviation of more than Z standard errors is a failure, not noise
@@ -208,3 +213,11 @@ def test_bad_parameters_are_refused_with_what_is_allowed(name, value, allowed):
     with pytest.raises(ValueError, match=re.escape(name)) as error:
         simulate_orders(**{name: value})
     assert re.escape(allowed) and str(value) in str(error.value)
+
+
+def test_the_markets_are_drawn_first_whatever_the_other_sizes():
+    for seed in (1, 5):
+        world = simulate_orders(n_orders=2_000, n_days=3, n_stores=40, seed=seed)
+        pd.testing.assert_frame_equal(draw_markets(seed), world.markets)
+    with pytest.raises(ValueError, match="n_markets"):
+        draw_markets(1, 0)

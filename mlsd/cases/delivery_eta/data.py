@@ -47,7 +47,7 @@ def load_data(
     n_stores: int = 1_200,
     supply_shift: float = 1.0,
     shift_market: int = 0,
-    shift_day: int = 21,
+    shift_day: int | None = None,
 ) -> CaseData:
     """``data_source`` is ``"simulated"`` (the other keywords, those of
     :func:`~.simulate.simulate_orders`, apply), ``"doordash"`` or ``"food_delivery"``
@@ -55,7 +55,8 @@ def load_data(
 
     Returns a :class:`~mlsd.cases.contract.CaseData` whose table passes
     :func:`~.schema.check_table`, with sizes ``rows``, ``users`` (stores), ``items`` (markets) and
-    ``days`` (NaN without timestamps); ``world`` is the :class:`~.simulate.DeliveryWorld`, or None
+    ``days`` (left out for a file without timestamps); ``world`` is the
+    :class:`~.simulate.DeliveryWorld`, or None
     for a real file.
     """
     check_choice("data_source", data_source, SOURCES)
@@ -65,7 +66,10 @@ def load_data(
             raise ValueError(f"data_source {data_source!r} needs data_path: {what}; "
                              f"datasets/{card} says where to get it")
         table = check_table(loader(data_path), source=str(data_path))
-        return CaseData(data_source, table, table_sizes(table, SIZE_COLUMNS), None)
+        sizes = table_sizes(table, SIZE_COLUMNS)
+        if not has_timestamps(table):
+            del sizes["days"]
+        return CaseData(data_source, table, sizes, None)
     world = simulate_orders(
         n_orders=n_orders, n_days=n_days, n_markets=n_markets, n_stores=n_stores,
         supply_shift=supply_shift, shift_market=shift_market, shift_day=shift_day, seed=seed,
@@ -85,8 +89,8 @@ def split(data: CaseData, test_days: int = TEST_DAYS, seed: int = 0) -> Split:
         return split_last_days(table, test_days)
     seed = check_int("seed", seed, 0, 2**32 - 1)
     tests = np.random.default_rng(seed).random(len(table)) < RANDOM_TEST_SHARE
-    rule = (f"at random (seed {seed}): {RANDOM_TEST_SHARE:.0%} of the orders test, the rest train — the file "
-            "has no timestamps, so the test shares its days, weather and couriers with training "
+    rule = (f"at random (seed {seed}): {RANDOM_TEST_SHARE:.0%} of the orders test, the rest "
+            "train — the file has no timestamps, so the test shares its days, weather and couriers with training "
             "and its error is optimistic for next week")
     return Split(table[~tests], table[tests], rule)
 

@@ -59,11 +59,10 @@ import os
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.delivery_eta.schema import COLUMNS, check_table
+from mlsd.cases.delivery_eta.schema import COLUMNS, MINUTES_PER_DAY, check_table
 from mlsd.readers import Field, Layout, check_file, read_table
 
 SECONDS_PER_DAY = 86_400
-MINUTES_PER_DAY = 1_440
 MAX_DURATION_MIN = 8 * 60
 """The longest delivery kept, in minutes; a longer one (or one <= 0) is dropped and counted."""
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"

@@ -22,10 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlsd.cases.delivery_eta.schema import has_timestamps
+from mlsd.cases.delivery_eta.schema import MINUTES_PER_DAY, has_timestamps
 from mlsd.validation import check_number
 
-MINUTES_PER_DAY = 1440.0
 STORE_LOAD_WINDOW_MIN = 20.0
 PRIOR_ORDERS = 5.0
 """The weight, in orders, of the overall average in a store's history (a smoothed mean)."""
@@ -143,6 +142,15 @@ def order_features(orders: pd.DataFrame, history: pd.DataFrame | None = None) ->
         "orders_per_courier": orders["outstanding_orders"].to_numpy(dtype=float) * per_courier,
     }, index=orders.index)
     return frame[list(FEATURES)]
+
+
+def split_features(orders: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
+    """:func:`order_features` of every order of ``orders`` for a split whose training rows are
+    ``train``: the store history from labels delivered before each checkout
+    (:func:`store_history`) where the table has timestamps, else the training rows' leave-one-out
+    means (:func:`store_means`), so no test label enters a feature either way."""
+    history = None if has_timestamps(orders) else store_means(train, orders)
+    return order_features(orders, history)
 
 
 def _store_sums_before(orders: pd.DataFrame, time, delivered, duration):

@@ -61,6 +61,9 @@ FLAGS = ("rain", "holiday")
 """Float columns holding 1.0, 0.0 or NaN."""
 SIZE_COLUMNS = {"users": "store_id", "items": "market"}
 """The distinct values a loaded table's sizes count: stores (the ``users`` size) and markets."""
+MINUTES_PER_DAY = 1440.0
+"""Minutes in a day: ``time`` and ``delivered_time`` are in days, durations in minutes."""
+
 LABEL_RULE = "duration_label"
 """The function of this module that gives the label of each order."""
 

@@ -36,9 +36,10 @@ Real-time state at checkout (logged, as DoorDash logs it)
     ``onshift_couriers``: one Poisson draw per (day, market, hour) around the plan (by inverse CDF
     from one uniform, so a shock moves only the cells it touches), the expected
     in-flight orders of a typical day at that hour and weekday at day 0's level (the plan does not
-    follow the growth, so couriers grow scarcer week by week) over ``U_m``, times ``HOLIDAY_SUPPLY`` on a
-    holiday, ``RAIN_SUPPLY`` in rain, a day's ``LogNormal(0, SUPPLY_DAY_SIGMA²)`` and
-    ``supply_shift`` in market ``shift_market`` from day ``shift_day`` on (a supply shock; 1 = none);
+    follow the growth, so couriers grow scarcer week by week) over ``U_m``, times
+    ``HOLIDAY_SUPPLY`` on a holiday, ``RAIN_SUPPLY`` in rain, a day's ``LogNormal(0,
+    SUPPLY_DAY_SIGMA²)`` and ``supply_shift`` in market ``shift_market`` from day ``shift_day``
+    on (a supply shock; 1 = none);
     ``busy_couriers = min(onshift, outstanding)``. The kitchen's load — the store's orders in the
     ``STORE_LOAD_MIN`` minutes before — is not logged; :func:`~.features.store_load` computes it
     from the orders, and the simulator uses that same function.
@@ -74,7 +75,7 @@ import pandas as pd
 from scipy.stats import poisson
 
 from mlsd.cases.delivery_eta.features import count_before, store_load
-from mlsd.cases.delivery_eta.schema import COLUMNS, check_table
+from mlsd.cases.delivery_eta.schema import COLUMNS, MINUTES_PER_DAY, check_table
 from mlsd.simulation import exact_exp, exact_sigmoid
 from mlsd.validation import check_int, check_number
 
@@ -121,7 +122,6 @@ PEAK_HOURS = (11, 12, 13, 17, 18, 19, 20)
 PEAK_SPEED = 0.75
 RAIN_SPEED = 0.75
 CONVERSION_MAX, CONVERSION_MID, CONVERSION_SCALE = 0.95, 60.0, 12.0
-MINUTES_PER_DAY = 1440.0
 TRUTH_COLUMNS = ("true_prep_min", "true_wait_min", "true_travel_min", "stuck_min",
                  "courier_idle_min", "store_load")
 """The truth the simulator adds after the schema's columns: the three parts of each duration, a
@@ -176,15 +176,15 @@ def simulate_orders(
     n_stores: int = 1_200,
     supply_shift: float = 1.0,
     shift_market: int = 0,
-    shift_day: int = 21,
+    shift_day: int | None = None,
     seed: int = 0,
 ) -> DeliveryWorld:
     """Simulate ``n_orders`` deliveries over ``n_days`` days (the module docstring's story).
 
     ``n_orders`` in [1_000, 2_000_000], ``n_days`` in [2, 365], ``n_markets`` in [1, 50],
     ``n_stores`` in [n_markets, 100_000], ``supply_shift`` in [0.2, 5] (the couriers of market
-    ``shift_market`` are multiplied by it from day ``shift_day``, in [0, n_days]), ``seed`` in
-    [0, 2**32 - 1].
+    ``shift_market`` are multiplied by it from day ``shift_day``, in [0, n_days]; None means day
+    ``3 n_days // 4``, 21 of 28), ``seed`` in [0, 2**32 - 1].
     """
     n_orders = check_int("n_orders", n_orders, 1_000, 2_000_000)
     n_days = check_int("n_days", n_days, 2, 365)
@@ -192,7 +192,8 @@ def simulate_orders(
     n_stores = check_int("n_stores", n_stores, n_markets, 100_000)
     supply_shift = check_number("supply_shift", supply_shift, 0.2, 5.0)
     shift_market = check_int("shift_market", shift_market, 0, n_markets - 1)
-    shift_day = check_int("shift_day", shift_day, 0, n_days)
+    shift_day = check_int("shift_day", 3 * n_days // 4 if shift_day is None else shift_day, 0,
+                          n_days)
     seed = check_int("seed", seed, 0, 2**32 - 1)
     parameters = dict(n_orders=n_orders, n_days=n_days, n_markets=n_markets, n_stores=n_stores,
                       supply_shift=supply_shift, shift_market=shift_market, shift_day=shift_day,
@@ -213,6 +214,13 @@ def simulate_orders(
     state = _state(orders, stores, markets)
     parts = draw_parts(state, rng, np.zeros(len(orders)))
     return DeliveryWorld(_orders_table(orders, parts, state), markets, stores, state, parameters)
+
+
+def draw_markets(seed: int, n_markets: int = 6) -> pd.DataFrame:
+    """The markets :func:`simulate_orders` draws for ``seed`` and ``n_markets``, before anything
+    else and whatever the other sizes: a shock can be aimed at a market chosen from them."""
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    return _draw_markets(np.random.default_rng(seed), check_int("n_markets", n_markets, 1, 50))
 
 
 def conversion_probability(quote_min) -> np.ndarray:
