@@ -52,3 +52,65 @@ def write_doordash(path, lines=DOORDASH_LINES, header=DOORDASH_HEADER):
 
 def write_food(path, lines=FOOD_LINES, header=FOOD_HEADER):
     return write_lines(path, [header, *lines])
+
+
+DOORDASH_CATEGORIES = ("american", "mexican", "pizza", "thai", "indian", "burger")
+
+
+def doordash_log(n_orders=3_000, seed=0):
+    """``n_orders`` plausible lines of historical_data.csv over four weeks of 2015 in four
+    markets, after the awkward :data:`DOORDASH_LINES`: durations of preparation, a wait growing
+    with busy dashers and the drive, in seconds, timestamps UTC."""
+    import datetime as dt
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    start = dt.datetime(2015, 1, 21)
+    lines = list(DOORDASH_LINES)
+    for _ in range(n_orders):
+        created = start + dt.timedelta(seconds=float(rng.uniform(0, 28 * 86_400)))
+        market, store = int(rng.integers(1, 5)), int(rng.integers(1, 120))
+        onshift = int(rng.integers(5, 80))
+        busy = int(rng.integers(0, onshift + 1))
+        outstanding = int(busy + rng.integers(0, 30))
+        drive = int(rng.integers(200, 1_500))
+        items = int(rng.integers(1, 6))
+        seconds = 900 + 1.3 * drive + 600 * outstanding / onshift + rng.gamma(2.0, 300.0)
+        delivered = created + dt.timedelta(seconds=float(seconds))
+        price = int(rng.integers(300, 2_500))
+        row = [f"{market}.0", created.strftime("%Y-%m-%d %H:%M:%S"),
+               delivered.strftime("%Y-%m-%d %H:%M:%S"), store,
+               DOORDASH_CATEGORIES[store % len(DOORDASH_CATEGORIES)], f"{rng.integers(1, 6)}.0",
+               items, items * price, max(1, items - 1), price, price, f"{onshift}.0",
+               f"{busy}.0", f"{outstanding}.0", int(rng.choice([251, 446])), f"{drive}.0"]
+        lines.append(",".join(str(value) for value in row))
+    return lines
+
+
+FOOD_CITIES = {"INDO": (22.745, 75.892), "BANG": (12.913, 77.683), "COIMB": (11.003, 76.976),
+               "CHEN": (13.08, 80.27)}
+
+
+def food_log(n_orders=2_000, seed=0):
+    """``n_orders`` plausible lines of deliverytime.txt in four cities after the awkward
+    :data:`FOOD_LINES`: minutes growing with the haversine distance, trailing spaces kept."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    lines = list(FOOD_LINES)
+    cities = list(FOOD_CITIES.items())
+    for i in range(n_orders):
+        city, (lat, lon) = cities[int(rng.integers(len(cities)))]
+        restaurant = int(rng.integers(1, 30))
+        r_lat, r_lon = lat + restaurant * 0.003, lon + restaurant * 0.002
+        d_lat, d_lon = r_lat + rng.uniform(0.005, 0.12), r_lon + rng.uniform(0.005, 0.12)
+        km = 111 * float(np.hypot(d_lat - r_lat, d_lon - r_lon))
+        minutes = int(round(12 + 1.6 * km + rng.gamma(2.0, 4.0)))
+        row = [f"{i:04X}", f"{city}RES{restaurant:02d}DEL0{int(rng.integers(1, 4))}",
+               int(rng.integers(20, 40)), round(float(rng.uniform(3.5, 5.0)), 1),
+               f"{r_lat:.6f}", f"{r_lon:.6f}", f"{d_lat:.6f}", f"{d_lon:.6f}",
+               rng.choice(["Snack ", "Meal ", "Drinks ", "Buffet "]),
+               rng.choice(["motorcycle ", "scooter ", "electric_scooter "]), minutes]
+        lines.append(",".join(str(value) for value in row))
+    return lines

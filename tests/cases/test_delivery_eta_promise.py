@@ -9,7 +9,8 @@ from mlsd.cases.delivery_eta.features import order_features
 from mlsd.cases.delivery_eta.models import DurationGBDT
 from mlsd.cases.delivery_eta.promise import (
     ConformalPromise, PromiseCosts, asymmetric_huber, calibration_split, cheapest,
-    conformal_correction, coverage, coverage_by, promise_frontier, promise_outcomes,
+    conformal_correction, coverage, coverage_by, promise_curves, promise_frontier,
+    promise_outcomes,
 )
 from mlsd.cases.delivery_eta.simulate import conversion_probability
 
@@ -109,7 +110,38 @@ def test_costs_and_frontier_by_hand():
         "expected_cost"].min()
 
 
+def test_curves_agree_with_the_outcomes_at_each_buffer():
+    rng = np.random.default_rng(5)
+    actual = rng.gamma(6.0, 6.0, 500)
+    quotes = {"low": np.full(500, 30.0), "model": actual + rng.normal(0, 8, 500)}
+    buffers = [-5.0, 0.0, 2.5, 10.0]
+    curves = promise_curves(actual, quotes, buffers)
+    assert list(curves.columns) == ["base", "buffer", "late_rate", "mean_quote", "conversion",
+                                    "lost_share", "late_share", "minutes_late_share"]
+    assert list(curves["base"]) == ["low"] * 4 + ["model"] * 4
+    assert list(curves["buffer"]) == buffers * 2
+    costs = PromiseCosts(late_fixed=4.0, late_per_minute=0.5, lost_order=6.0)
+    for row in curves.itertuples():
+        quote = quotes[row.base] + row.buffer
+        out = promise_outcomes(actual, quote, costs)
+        assert row.late_rate == out["late_rate"] and row.mean_quote == out["mean_quote"]
+        assert row.conversion == out["conversion"]
+        cost = (costs.lost_order * row.lost_share + costs.late_fixed * row.late_share
+                + costs.late_per_minute * row.minutes_late_share)
+        assert cost == out["expected_cost"]
+        p = conversion_probability(quote)
+        assert row.lost_share == pytest.approx(np.mean(1 - p))
+        assert row.late_share == pytest.approx(np.mean(p * (actual > quote)))
+        assert row.minutes_late_share == pytest.approx(np.mean(p * np.maximum(actual - quote, 0)))
+
+
 @pytest.mark.parametrize("call, message", [
+    (lambda: promise_curves([1.0, 2.0], {}, [0.0]), "quotes must be a non-empty dict"),
+    (lambda: promise_curves([1.0, 2.0], {"a": [1.0]}, [0.0]), "same length"),
+    (lambda: promise_curves([1.0], {"a": [1.0]}, [1.0, 0.0]), "strictly increasing"),
+    (lambda: promise_curves([1.0], {"a": [1.0]}, [0.0, 0.0]), "strictly increasing"),
+    (lambda: promise_curves([1.0], {"a": [1.0]}, [np.nan]), "buffers must be"),
+    (lambda: promise_curves([1.0], {"": [1.0]}, [0.0]), "each name must be"),
     (lambda: coverage([1, 2], [1]), "same length"),
     (lambda: coverage([1, np.nan], [1, 2]), "actual must be finite"),
     (lambda: ConformalPromise(1.0), r"alpha must be a number in \(0, 1\); got 1.0"),

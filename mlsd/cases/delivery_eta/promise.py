@@ -13,7 +13,9 @@ quote is on time. A residual is ``actual - predicted`` (positive: later than pre
   q̂``. If the calibration and future orders are exchangeable, ``P(actual <= predicted + q̂)
   >= alpha``.
 - :func:`promise_outcomes`, :func:`promise_frontier`, :func:`cheapest` — late rate, quote,
-  conversion and expected cost per checkout under :class:`PromiseCosts`.
+  conversion and expected cost per checkout under :class:`PromiseCosts`; the cost is linear in
+  the three costs, and :func:`promise_curves` tabulates the three means it combines over base
+  quotes and buffers, for :class:`mlsd.explore.PromiseExplorer`.
 """
 
 from __future__ import annotations
@@ -160,27 +162,83 @@ def promise_outcomes(actual, quote, costs: PromiseCosts = PromiseCosts()) -> pd.
     """``late_rate``, ``mean_quote``, ``mean_minutes_late`` (among late orders; 0 if none),
     ``conversion`` = mean of ``p_i = conversion_probability(quote_i)``, and ``expected_cost`` per
     checkout = ``(1/n) Σ [(1 - p_i) lost_order + p_i (late_i late_fixed + m_i late_per_minute)]``
-    with ``late_i = [actual_i > quote_i]`` and ``m_i = max(actual_i - quote_i, 0)``."""
+    with ``late_i = [actual_i > quote_i]`` and ``m_i = max(actual_i - quote_i, 0)``, summed as
+    ``lost_order`` times the mean of ``1 - p_i``, plus ``late_fixed`` times that of ``p_i
+    late_i``, plus ``late_per_minute`` times that of ``p_i m_i`` (the means
+    :func:`promise_curves` tabulates)."""
+    first, second = _pair(actual, quote, "quote")
+    late = first > second
+    minutes = np.maximum(first - second, 0.0)
+    shares = _promise_shares(first, second)
+    return pd.Series({
+        "late_rate": shares["late_rate"], "mean_quote": shares["mean_quote"],
+        "mean_minutes_late": float(minutes[late].mean()) if late.any() else 0.0,
+        "conversion": shares["conversion"], "expected_cost": _expected_cost(shares, costs),
+    })
+
+
+def _promise_shares(actual, quote) -> dict[str, float]:
+    """The means of one quote that :func:`promise_curves` tabulates."""
     first, second = _pair(actual, quote, "quote")
     p = conversion_probability(second)
     late = first > second
     minutes = np.maximum(first - second, 0.0)
-    cost = (1 - p) * costs.lost_order + p * (late * costs.late_fixed
-                                              + minutes * costs.late_per_minute)
-    return pd.Series({
+    return {
         "late_rate": late_rate(first, second), "mean_quote": float(second.mean()),
-        "mean_minutes_late": float(minutes[late].mean()) if late.any() else 0.0,
-        "conversion": float(p.mean()), "expected_cost": float(cost.mean()),
-    })
+        "conversion": float(p.mean()), "lost_share": float((1 - p).mean()),
+        "late_share": float((p * late).mean()), "minutes_late_share": float((p * minutes).mean()),
+    }
+
+
+def _expected_cost(shares, costs: PromiseCosts = PromiseCosts()) -> float:
+    """Expected cost per checkout from the means of :func:`_promise_shares`:
+    ``lost_order · lost_share + late_fixed · late_share + late_per_minute ·
+    minutes_late_share``."""
+    return float(costs.lost_order * shares["lost_share"] + costs.late_fixed * shares["late_share"]
+                 + costs.late_per_minute * shares["minutes_late_share"])
+
+
+def promise_curves(actual, quotes, buffers) -> pd.DataFrame:
+    """The table :class:`mlsd.explore.PromiseExplorerState` takes: one row per base quote and
+    buffer, columns ``base``, ``buffer`` and the means over orders of the quote
+    ``q_i = base_i + buffer`` the cost is linear in: ``late_rate`` (of ``late_i = [actual_i >
+    q_i]``), ``mean_quote``, ``conversion`` (of ``p_i = conversion_probability(q_i)``),
+    ``lost_share`` (of ``1 - p_i``), ``late_share`` (of ``p_i late_i``) and
+    ``minutes_late_share`` (of ``p_i m_i``, ``m_i = max(actual_i - q_i, 0)``), so the expected
+    cost per checkout is ``lost_order · lost_share + late_fixed · late_share + late_per_minute ·
+    minutes_late_share``.
+
+    ``quotes`` maps a name to the base quote of each order (one per ``actual``); ``buffers`` are
+    finite minutes in strictly increasing order. Rows come base by base, in ``quotes``' order."""
+    first = as_1d(actual, "actual")
+    if not isinstance(quotes, dict) or not quotes:
+        raise ValueError(f"quotes must be a non-empty dict of name to base quotes; got "
+                         f"{type(quotes).__name__}")
+    values = _buffers(buffers)
+    if (np.diff(values) <= 0).any():
+        raise ValueError(f"buffers must be strictly increasing; got {values.tolist()!r:.80}")
+    rows = []
+    for name, base in quotes.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"quotes: each name must be a non-empty string; got {name!r}")
+        _, quote = _pair(first, base, "quote")
+        rows += [{"base": name, "buffer": float(b), **_promise_shares(first, quote + b)}
+                 for b in values]
+    return pd.DataFrame(rows)
+
+
+def _buffers(buffers) -> np.ndarray:
+    values = np.asarray(buffers, dtype=float).ravel()
+    if not len(values) or not np.isfinite(values).all():
+        raise ValueError(f"buffers must be a non-empty list of finite minutes; got {buffers!r}")
+    return values
 
 
 def promise_frontier(actual, point, buffers, costs: PromiseCosts = PromiseCosts()):
     """One row per buffer ``b`` (finite minutes): :func:`promise_outcomes` of the quote
     ``point + b``, with column ``buffer``."""
     first, second = _pair(actual, point, "point")
-    values = np.asarray(buffers, dtype=float).ravel()
-    if not len(values) or not np.isfinite(values).all():
-        raise ValueError(f"buffers must be a non-empty list of finite minutes; got {buffers!r}")
+    values = _buffers(buffers)
     rows = [promise_outcomes(first, second + b, costs) for b in values]
     frame = pd.DataFrame(rows)
     frame.insert(0, "buffer", values)
