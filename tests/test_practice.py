@@ -92,16 +92,19 @@ def test_every_case_prompt_is_open_asks_questions_and_a_variant_says_what_change
         assert list(prompt.questions_table().columns) == ["question", "assumption"]
     variants = [prompt for prompt in prompts if prompt.differences]
     assert {prompt.key for prompt in variants} == {
-        "short_video", "notifications", "search_ads", "hotel_search", "experiences_search"}
+        "short_video", "notifications", "search_ads", "hotel_search", "experiences_search",
+        "grocery_eta", "pickup_eta"}
     assert "What changes from the case's own problem" in variants[0].reference_markdown()
     assert {prompt.reference().title for prompt in variants} == {
         "Short-video feed", "Notifications ranking", "Click prediction for sponsored search",
-        "Hotel search ranking at an online travel agency", "Experiences search ranking"}
+        "Hotel search ranking at an online travel agency", "Experiences search ranking",
+        "Delivery-time promise for grocery delivery", "Pickup-time estimate for ride hailing"}
     assert all(prompt.reference().review().passed for prompt in variants)
     assert "100M daily users" in practice.prompt("video_home").questions_markdown()
     with pytest.raises(ValueError, match="prompt must be one of video_home, short_video, "
                                          "feed_home, notifications, display_ads, search_ads, "
-                                         "rental_search, hotel_search, experiences_search; "
+                                         "rental_search, hotel_search, experiences_search, "
+                                         "delivery_eta, grocery_eta, pickup_eta; "
                                          "got 'feed'"):
         practice.prompt("feed")
 

@@ -78,12 +78,12 @@ ordering, records) and never another case; nothing in :mod:`mlsd.explore` import
 :mod:`mlsd.cases.gallery` sits above the cases and builds the explorer gallery from :data:`CASES`.
 """
 
-from mlsd.cases import ad_click, feed_ranking, rental_search, video_recs
+from mlsd.cases import ad_click, delivery_eta, feed_ranking, rental_search, video_recs
 from mlsd.cases.contract import CaseInfo
 from mlsd.validation import is_integer
 
 CASES: tuple[CaseInfo, ...] = (
-    video_recs.CASE, feed_ranking.CASE, ad_click.CASE, rental_search.CASE
+    video_recs.CASE, feed_ranking.CASE, ad_click.CASE, rental_search.CASE, delivery_eta.CASE
 )
 """Every case study, in curriculum order."""
 
