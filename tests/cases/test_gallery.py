@@ -14,6 +14,7 @@ from mlsd.explore import (
     ABPlanner,
     CalibrationExplorer,
     FunnelBudgetExplorer,
+    PromiseExplorer,
     RankingExplorer,
     RankingGainsExplorer,
     RankingGainsState,
@@ -29,7 +30,7 @@ ROOT = default_root()
 NOTEBOOK = ROOT / "notebooks" / "explorers.ipynb"
 TITLES = [
     "Ranking metrics", "Latency budget", "Value model", "Threshold", "Calibration",
-    "Ranking gains", "A/B test planner",
+    "Ranking gains", "Promise", "A/B test planner",
 ]
 
 
@@ -42,16 +43,16 @@ def defaults():
 def tabs():
     return gallery.gallery_tabs(
         seed=3, n_impressions=20_000, n_events=10_000, n_feed_impressions=20_000,
-        n_searches=2_000,
+        n_searches=2_000, n_orders=5_000,
     )
 
 
 def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs):
     assert [case.name for case in CASES] == [
-        "video_recs", "feed_ranking", "ad_click", "rental_search"]
+        "video_recs", "feed_ranking", "ad_click", "rental_search", "delivery_eta"]
     kinds = [
         RankingExplorer, FunnelBudgetExplorer, ValueModelExplorer, ThresholdExplorer,
-        CalibrationExplorer, RankingGainsExplorer, ABPlanner,
+        CalibrationExplorer, RankingGainsExplorer, PromiseExplorer, ABPlanner,
     ]
     assert [type(tab.explorer) for tab in tabs] == kinds
     layout = gallery.gallery(tabs)
@@ -63,7 +64,7 @@ def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs)
 
 
 def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
-    ranking, funnel, value, threshold, _, gains, planner = tabs
+    ranking, funnel, value, threshold, _, gains, promise, planner = tabs
     metrics = ranking.explorer.state.snapshot()
     assert ranking.start == {
         f"{result.name.replace(' ', '_')}_ndcg@10": result.mean for result in metrics.recommenders
@@ -79,10 +80,13 @@ def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
     offline = gains.explorer.state.snapshot().offline
     assert {name: gains.start[f"gains_{name.lower().replace(' ', '_')}_ndcg@10"]
             for name in offline} == offline
+    shown = promise.explorer.state.snapshot()
+    assert promise.start["promise_expected_cost"] == shown.expected_cost
+    assert promise.start["promise_late_rate"] == shown.late_rate
 
 
 def test_sizes_go_to_the_case_that_takes_them_and_others_are_refused():
-    known = r"\['n_events', 'n_feed_impressions', 'n_impressions', 'n_searches'\]"
+    known = r"\['n_events', 'n_feed_impressions', 'n_impressions', 'n_orders', 'n_searches'\]"
     refused = f"gallery size 'n_users' is not one of the cases' sizes {known}"
     with pytest.raises(ValueError, match=refused):
         gallery.gallery_tabs(n_users=10)
