@@ -1,6 +1,8 @@
 """Delivery ETA's gallery tab: the promise explorer on a small world, its start numbers those its
 state shows, the same numbers for the same seed, and the explorer on a notebook's own orders."""
 
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,7 @@ from mlsd.cases.contract import ExplorerTab
 from mlsd.cases.delivery_eta import explore
 from mlsd.cases.delivery_eta.promise import PromiseCosts, promise_outcomes
 from mlsd.explore import PromiseExplorer
+from mlsd.explore.promise import DEFAULT_COSTS
 
 SMALL = 8_000
 
@@ -81,3 +84,7 @@ def test_sizes_are_checked():
         explore.gallery_tabs(n_orders=100)
     with pytest.raises(ValueError, match="seed must be"):
         explore.gallery_tabs(seed=-1)
+
+
+def test_the_explorers_default_costs_are_the_cases():
+    assert DEFAULT_COSTS == asdict(PromiseCosts())
