@@ -3,6 +3,7 @@
 Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
 was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
 ``mlsd student`` starts no kernel: 0 when every student version was written, 2 otherwise.
+``mlsd course init`` starts no kernel: 0 when the course was written, 2 otherwise.
 ``mlsd explore`` and ``mlsd practice`` serve until interrupted: 0 then, 2 when the server cannot start.
 ``mlsd claims``: 0 when every claim held on every seed, 1 when one did not or a notebook failed.
 """
@@ -78,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(student)
     student.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write, under the same relative paths as in the kit")
     student.set_defaults(handler=command_student)
+
+    course = commands.add_parser("course", help="the exercises as an nbgrader course, for a workshop")
+    course_commands = course.add_subparsers(dest="course_command", required=True, metavar="STEP")
+    course_init = course_commands.add_parser("init", help="write an nbgrader course folder: every exercise an assignment, with its student version")
+    course_init.add_argument("directory", type=Path, metavar="DIR", help="the course folder to create (empty or new)")
+    _add_targets(course_init)
+    course_init.set_defaults(handler=command_course_init)
 
     explore = commands.add_parser("explore", help="serve every explorer as a standalone web app (Voilà) on 127.0.0.1")
     explore.add_argument("--port", type=_positive_int, default=None, metavar="PORT", help="port to listen on (default: a free one)")
@@ -201,6 +209,24 @@ def command_student(args) -> int:
         except ValueError as error:
             raise ParameterError(f"{notebook.name}: {error}") from None
         print(f"{notebook.name} -> {destination}")
+    return 0
+
+
+def command_course_init(args) -> int:
+    from mlsd import course
+
+    root = _root(args)
+    targets = resolve_targets(args.targets, args.all or not args.targets, root)
+    exercises = {nb.path.stem: nb.path for nb in targets if nb.path.is_relative_to(root / "exercises")}
+    if not exercises:
+        raise ParameterError(f"no exercise notebook among the targets; exercises are the notebooks under {root / 'exercises'}")
+    try:
+        course.init_course(args.directory, exercises)
+    except ValueError as error:
+        raise ParameterError(str(error)) from None
+    for name in exercises:
+        print(f"{name}: source/{name}/{name}.ipynb, students get release/{name}/{name}.ipynb")
+    print(f"course {args.directory}: {len(exercises)} assignments; grade with `nbgrader autograde NAME` from that folder")
     return 0
 
 
