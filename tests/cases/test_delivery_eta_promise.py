@@ -2,6 +2,7 @@
 split-conformal correction against MAPIE, and calibration on the simulator."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mlsd.cases.delivery_eta.data import load_data, split
@@ -183,3 +184,15 @@ def test_calibration_on_simulator(seed):
     by_market = coverage_by(actual, mondrian.predict(test_pred, test_market), test_market)
     print(by_market)
     assert (np.abs(by_market["coverage"] - 0.8) <= MARKET_TOLERANCE).all()
+
+
+def test_without_timestamps_a_seeded_random_quarter_calibrates():
+    table = pd.DataFrame({"time": np.nan, "day": pd.array([pd.NA] * 2_000, dtype="Int64"),
+                          "duration_min": np.arange(2_000.0)})
+    fit_rows, cal_rows = calibration_split(table, 7, seed=3)
+    again = calibration_split(table, 7, seed=3)[1]
+    assert cal_rows.index.equals(again.index) and not cal_rows.index.equals(
+        calibration_split(table, 7, seed=4)[1].index)
+    assert len(fit_rows) + len(cal_rows) == 2_000 and not fit_rows.index.isin(cal_rows.index).any()
+    assert 0.2 < len(cal_rows) / 2_000 < 0.3
+    assert cal_rows.index.min() < 500  # drawn from the whole table, not its end

@@ -27,12 +27,15 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.contract import split_by_day
+from mlsd.cases.delivery_eta.schema import has_timestamps
 from mlsd.cases.delivery_eta.simulate import conversion_probability
 from mlsd.metrics.regression import late_rate
 from mlsd.validation import as_1d, check_int, check_number, same_length
 
 MIN_GROUP_ORDERS = 200
 """A group (Mondrian) needs this many calibration orders for its own correction."""
+RANDOM_CALIBRATION_SHARE = 0.25
+"""The share of a table without timestamps that :func:`calibration_split` keeps to calibrate."""
 
 
 def _pair(actual, other, other_name):
@@ -133,10 +136,17 @@ def _groups(groups, n):
     return keys
 
 
-def calibration_split(train_table: pd.DataFrame, calibration_days: int):
+def calibration_split(train_table: pd.DataFrame, calibration_days: int, seed: int = 0):
     """``(fit_rows, calibration_rows)``: the last ``calibration_days`` days of ``train_table``
     calibrate, the days before fit the model (:func:`~mlsd.cases.contract.split_by_day`), so the
-    calibration orders come from a later period than the model's."""
+    calibration orders come from a later period than the model's.
+
+    A table without timestamps (:func:`~.schema.has_timestamps`) has no later period: a random
+    quarter of its rows, drawn with ``seed``, calibrates, and ``calibration_days`` is unused."""
+    if not has_timestamps(train_table):
+        calibrates = np.random.default_rng(check_int("seed", seed, 0)).random(len(train_table))
+        calibrates = calibrates < RANDOM_CALIBRATION_SHARE
+        return train_table[~calibrates], train_table[calibrates]
     return split_by_day(train_table, calibration_days)
 
 
