@@ -3,7 +3,8 @@
 Exit status: 0 when everything ran, 1 when a notebook failed while executing, 2 when the command
 was rejected before any kernel started (unknown target or parameter, wrong type, value not allowed).
 ``mlsd student`` starts no kernel: 0 when every student version was written, 2 otherwise.
-``mlsd course init`` starts no kernel: 0 when the course was written, 2 otherwise.
+``mlsd course init`` and ``collect`` start no kernel: 0 when the course or the submissions were
+written, 2 otherwise. ``mlsd grade``: see :mod:`mlsd.grading.command`.
 ``mlsd explore`` and ``mlsd practice`` serve until interrupted: 0 then, 2 when the server cannot start.
 ``mlsd claims``: 0 when every claim held on every seed, 1 when one did not or a notebook failed.
 """
@@ -26,6 +27,7 @@ from mlsd.runs.refresh import refresh_all
 from mlsd.runs.seeds import claims_table, run_over_seeds
 from mlsd.runs.summary import format_table, write_summary
 from mlsd.report.command import add_report_parser
+from mlsd.grading.command import add_grade_parser
 from mlsd.sweeps.command import add_sweep_parser
 
 REJECTED, FAILED = 2, 1
@@ -86,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     course_init.add_argument("directory", type=Path, metavar="DIR", help="the course folder to create (empty or new)")
     _add_targets(course_init)
     course_init.set_defaults(handler=command_course_init)
+    collect = course_commands.add_parser("collect", help="copy a folder of files named by student (alice.ipynb) into submitted/STUDENT/ASSIGNMENT/")
+    collect.add_argument("directory", type=Path, metavar="DIR", help="the course folder")
+    collect.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment the files are for, e.g. 05_delivery_eta")
+    collect.add_argument("folder", type=Path, metavar="FOLDER", help="the students' files, one per student, named by student id")
+    collect.add_argument("--replace", action="store_true", help="replace a submission already collected with other content")
+    collect.set_defaults(handler=command_course_collect)
 
     explore = commands.add_parser("explore", help="serve every explorer as a standalone web app (Voilà) on 127.0.0.1")
     explore.add_argument("--port", type=_positive_int, default=None, metavar="PORT", help="port to listen on (default: a free one)")
@@ -107,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="time limit per cell (default 600)")
     claims.set_defaults(handler=command_claims)
     add_sweep_parser(commands, _root, _positive_int)
+    add_grade_parser(commands, _positive_int)
     add_report_parser(commands)
     return parser
 
@@ -226,7 +235,18 @@ def command_course_init(args) -> int:
         raise ParameterError(str(error)) from None
     for name in exercises:
         print(f"{name}: source/{name}/{name}.ipynb, students get release/{name}/{name}.ipynb")
-    print(f"course {args.directory}: {len(exercises)} assignments; grade with `nbgrader autograde NAME` from that folder")
+    print(f"course {args.directory}: {len(exercises)} assignments; collect with `mlsd course collect`, grade with `mlsd grade {args.directory} NAME`")
+    return 0
+
+
+def command_course_collect(args) -> int:
+    from mlsd.grading.collect import collect
+
+    done = collect(args.directory, args.assignment, args.folder, args.replace)
+    for label, students in (("new", done.new), ("replaced", done.replaced), ("unchanged", done.unchanged)):
+        if students:
+            print(f"{label}: {', '.join(students)}")
+    print(f"{args.assignment}: {len(done.new) + len(done.replaced)} submissions written to {args.directory / 'submitted'}; grade with `mlsd grade {args.directory} {args.assignment}`")
     return 0
 
 

@@ -57,6 +57,7 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 c.Execute.timeout = {timeout}
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+c.OverwriteCells.add_missing_cells = True
 '''
 
 
@@ -170,9 +171,10 @@ def _check_empty(root: Path) -> None:
         raise ValueError(f"course folder {root} is not empty; choose a new or empty folder")
 
 
-def nbgrader_api(root: Path):
+def nbgrader_api(root: Path, cell_timeout_s: int | None = None):
     """nbgrader's ``NbGraderAPI`` on the course folder ``root``, configured by the course's own
-    ``nbgrader_config.py`` (so the command line and Python grade alike)."""
+    ``nbgrader_config.py`` (so the command line and Python grade alike); ``cell_timeout_s``, when
+    given, replaces its ``Execute.timeout``."""
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -182,6 +184,8 @@ def nbgrader_api(root: Path):
         raise ValueError(f"{root} holds no course: no nbgrader_config.py (mlsd course init writes "
                          "one)")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    if cell_timeout_s is not None:
+        config.Execute.timeout = cell_timeout_s
     return NbGraderAPI(config=config)
 
 
@@ -205,24 +209,39 @@ def release(root: Path, assignments) -> None:
                              f"{_last_line(result.get('error') or result.get('log', ''))}")
 
 
-def autograde(root: Path, assignment: str, student: str) -> dict[str, float]:
-    """Grade ``submitted/STUDENT/ASSIGNMENT/`` of the course ``root`` with nbgrader, and return
-    the points of each task's check cell (``taskN`` → points) from the gradebook; one ValueError
-    naming the student, the assignment and nbgrader's error if grading fails."""
+def autograde(root: Path, assignment: str, student: str,
+              cell_timeout_s: int | None = None) -> dict[str, float]:
+    """Grade ``submitted/STUDENT/ASSIGNMENT/`` of the course ``root`` with nbgrader (each cell
+    given ``cell_timeout_s``, or the course's limit), and return the points of each task's check
+    cell (``taskN`` → points) from the gradebook; one ValueError naming the student, the
+    assignment and nbgrader's error if grading fails."""
     from nbgrader.api import Gradebook
 
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, cell_timeout_s)
     with warnings.catch_warnings():  # nbgrader's own SQLAlchemy session warnings, not the grade's
         warnings.simplefilter("ignore", category=Warning)
         result = api.autograde(assignment, student, force=True)
     if not result["success"]:
         raise ValueError(f"nbgrader could not grade {student}'s {assignment}: "
-                         f"{_last_line(result.get('error') or result.get('log', ''))}")
+                         f"{_nbgrader_error(result)}")
     root = Path(root).resolve()
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(assignment, student)
         return {grade.name: float(grade.score) for notebook in submission.notebooks
                 for grade in notebook.grades}
+
+
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception|Entry|Interrupt)): (.*)$")
+SUMMARY_EXCEPTION = "NbGraderException"
+
+
+def _nbgrader_error(result: dict) -> str:
+    """The cause of a failed nbgrader call, in one line: the last exception its log shows other
+    than nbgrader's own summary (``DeadKernelError: Kernel died``), else the log's last line."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    causes = [f"{found.group(1)}: {found.group(2).strip()}" for found in map(
+        EXCEPTION_LINE.match, text.splitlines()) if found and found.group(1) != SUMMARY_EXCEPTION]
+    return causes[-1] if causes else _last_line(result.get("error") or result.get("log", ""))
 
 
 def _last_line(text: str) -> str:

@@ -104,15 +104,7 @@ class DaskExecutor:
     """Runs on the workers of the Dask scheduler at ``address``, ``jobs`` at a time."""
 
     def __init__(self, address: str, jobs: int, timeout: float | None):
-        try:
-            import distributed
-        except ImportError:
-            raise ParameterError("--executor dask needs the distributed package: pip install -e '.[dask]'") from None
-        try:
-            self.client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-        except Exception as error:  # refused, timed out, or not an address: the same advice
-            reason = " ".join(str(error).split()) or type(error).__name__
-            raise ParameterError(f"--scheduler {address}: no Dask scheduler answered ({reason})") from None
+        self.client = connect_dask(address)
         self.jobs, self.timeout = jobs, timeout
 
     def __enter__(self):
@@ -147,6 +139,20 @@ class DaskExecutor:
                 hand_out()
         finally:
             self.client.cancel(list(in_flight))
+
+
+def connect_dask(address: str):
+    """A ``distributed.Client`` of the Dask scheduler at ``address``; ParameterError naming the
+    address and the reason when the package is missing or no scheduler answers."""
+    try:
+        import distributed
+    except ImportError:
+        raise ParameterError("--executor dask needs the distributed package: pip install -e '.[dask]'") from None
+    try:
+        return distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except Exception as error:  # refused, timed out, or not an address: the same advice
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise ParameterError(f"--scheduler {address}: no Dask scheduler answered ({reason})") from None
 
 
 def open_executor(kind: str, jobs: int, timeout: float | None, scheduler: str | None) -> LocalExecutor | DaskExecutor:

@@ -1,0 +1,1 @@
+"""Grading an nbgrader course's submissions: see mlsd.grading.command."""
