@@ -2,8 +2,8 @@
 
 Usage: ``python benchmarks/run.py [SCALE]`` (``make bench``); SCALE < 1 shrinks every input size.
 Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, a plain
-``pd.read_csv``, or one ``papermill`` command per notebook run) on the same seeded data, checks
-both give the same answers, and prints the ratio.
+``pd.read_csv``, one ``papermill`` command per notebook run, or ``nbgrader autograde``) on the same
+seeded data, checks both give the same answers, and prints the ratio.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_browser
 import bench_explorers
+import bench_grading
 import bench_ranking
 import bench_readers
 import bench_sweep
@@ -22,7 +23,8 @@ import bench_thresholds
 from common import format_rows
 
 BENCHMARKS = (
-    bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser
+    bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser,
+    bench_grading,
 )
 
 

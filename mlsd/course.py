@@ -9,8 +9,10 @@
     DIR/gradebook.db                    nbgrader's gradebook (SQLite), holding every graded cell
 
 and has nbgrader generate the release versions (``generate_assignment``), which also records each
-assignment's cells in the gradebook. Grading is then nbgrader's own: ``nbgrader autograde NN_case``
-from DIR, or :func:`autograde` from Python.
+assignment's cells in the gradebook. ``mlsd grade`` (:mod:`mlsd.grading`) grades the submissions,
+each in a throw-away copy of the course; nbgrader's own ``nbgrader autograde NN_case`` from DIR, or
+:func:`autograde` from Python, grade in the course itself. The configuration turns on nbgrader's
+``OverwriteCells.add_missing_cells``: a test cell a student deleted is put back before grading.
 
 Each code cell of an exercise gets one role (:func:`cell_role`), written as nbgrader's version-3
 cell metadata (``nbgrader: {grade, solution, locked, points, grade_id, schema_version}``):

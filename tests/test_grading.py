@@ -4,16 +4,21 @@ the gradebook, the CSV, the feedback pages, resuming, isolation, the limits, `co
 import csv
 import json
 import logging
+import re
+import signal
+import subprocess
+import sys
 
 import nbformat
 import psutil
 import pytest
 from course_submissions import (DELETED, answer_names, misbehaving, release_notebook,
                                 source_notebook, submit, with_answers, wrong_answer_code)
-from kit_factory import KIT_ROOT, run_mlsd
+from kit_factory import KIT_ROOT, answer_ctrl_c, run_mlsd
 
 from mlsd import course
 from mlsd.cases.delivery_eta.exercise import TASKS
+from mlsd.cli import main
 from mlsd.grading import book
 from mlsd.grading.collect import collect, student_id
 from mlsd.grading.command import grade_assignment
@@ -52,10 +57,41 @@ def graded(tmp_path_factory):
     with LocalGrading(1) as executor:
         grade_assignment(root, NAME, executor, Limits(CELL_LIMIT, 3, 3 * 2**30), ["slow"],
                          log=open("/dev/null", "w"))
-    left_behind = [p.pid for p in psutil.process_iter(["cwd"])
-                   if (p.info["cwd"] or "").find("mlsd-grade-") >= 0]
-    result = run_mlsd("grade", str(root), NAME, "--jobs", "2", "--cell-timeout", str(CELL_LIMIT))
-    return {"root": root, "result": result, "config": config, "left_behind": left_behind}
+    left_behind = _grading_processes()
+    command = ("grade", str(root), NAME, "--jobs", "2", "--cell-timeout", str(CELL_LIMIT))
+    interrupted = _interrupt_after_first_grade(command)
+    result = run_mlsd(*command)
+    return {"root": root, "result": result, "config": config, "left_behind": left_behind,
+            "interrupted": interrupted}
+
+
+def _grading_processes() -> list[int]:
+    """Processes working in a throw-away course of `mlsd grade` (their cwd is in one)."""
+    found = []
+    for process in psutil.process_iter(["cwd"]):
+        if "mlsd-grade-" in (process.info["cwd"] or ""):
+            found.append(process.pid)
+    return found
+
+
+def _interrupt_after_first_grade(command) -> dict:
+    """Run `mlsd` with ``command``, press Ctrl-C once the first submission that ran is graded (the
+    refused ones are graded first, in no time); return its status, its error output, how many it
+    said it graded and the grading processes left once it has exited."""
+    child = subprocess.Popen([sys.executable, "-m", "mlsd.cli", *command], text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=answer_ctrl_c)
+    lines = []
+    for line in child.stderr:
+        lines.append(line)
+        if "] " in line and "(0.0 s)" not in line:
+            child.send_signal(signal.SIGINT)
+            break
+    stderr = "".join(lines) + child.communicate(timeout=120)[1]
+    said = re.search(r"interrupted after (\d+) of (\d+);", stderr)
+    return {"status": child.returncode, "stderr": stderr, "left_behind": _grading_processes(),
+            "done": int(said.group(1)) if said else None,
+            "total": int(said.group(2)) if said else None}
 
 
 def _grades(root):
@@ -71,11 +107,22 @@ def _points(row):
 def test_the_command_grades_everyone_and_the_csv_has_a_row_each(graded):
     result, rows = graded["result"], _grades(graded["root"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 already graded" in result.stderr  # slow, graded before
+    before = 1 + graded["interrupted"]["done"]  # slow, and those graded before Ctrl-C
+    assert f"({before} already graded)" in result.stderr
     expected = {"solved", "blank", "slow", *(f"wrong_{k + 1}" for k in range(WRONG_ROUNDS)),
                 *misbehaving(graded["root"], NAME)}
     assert set(rows) == expected
-    assert f"{len(expected) - 1} graded, 1 already graded, 0 not graded" in result.stdout
+    assert f"{len(expected) - before} graded, {before} already graded, 0 not" in result.stdout
+
+
+@pytest.mark.notebooks
+def test_ctrl_c_keeps_what_was_graded_and_stops_the_rest_at_once(graded):
+    interrupted = graded["interrupted"]
+    assert interrupted["status"] == 130, interrupted["stderr"]
+    total = 2 + WRONG_ROUNDS + len(misbehaving(graded["root"], NAME))  # all but slow
+    assert interrupted["total"] == total and 3 <= interrupted["done"] < total, interrupted["stderr"]
+    assert "the same command resumes" in interrupted["stderr"]
+    assert interrupted["left_behind"] == []
 
 
 @pytest.mark.notebooks
@@ -152,19 +199,23 @@ def test_grading_again_skips_what_is_graded_and_regrades_a_changed_submission(gr
     assert "1 to grade" in changed.stderr and "[1/1] not_json: 0/6" in changed.stderr
 
 
-def test_a_wrong_course_assignment_or_student_is_one_line_and_writes_nothing(tmp_path):
-    assert run_mlsd("grade", str(tmp_path), NAME).stderr.startswith(
-        f"mlsd grade: {tmp_path} holds no course")
+def test_a_wrong_course_assignment_or_student_is_one_line_and_writes_nothing(tmp_path, capsys):
+    def mlsd_grade(*args):
+        status = main(["grade", *map(str, args)])
+        return status, capsys.readouterr().err
+
+    assert mlsd_grade(tmp_path, NAME) == (2, f"mlsd grade: {tmp_path.resolve()} holds no course: "
+                                             "no nbgrader_config.py (mlsd course init writes one)\n")
     root = tmp_path / "c"
     course.write_course(root, {NAME: KIT_ROOT / "exercises" / f"{NAME}.ipynb"})
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    unknown = run_mlsd("grade", str(root), "99_nothing")
-    assert unknown.returncode == 2 and "assignment 99_nothing is not in" in unknown.stderr
-    assert f"the course has: {NAME}" in unknown.stderr
-    nobody = run_mlsd("grade", str(root), NAME, "--student", "zoe")
-    assert nobody.returncode == 2 and "--student zoe: no submitted/STUDENT/" in nobody.stderr
-    memory = run_mlsd("grade", str(root), NAME, "--memory", "0.1")
-    assert memory.stderr == "mlsd grade: --memory 0.1 is not allowed: expected GiB in [0.5, 1024]\n"
+    status, unknown = mlsd_grade(root, "99_nothing")
+    assert status == 2 and "assignment 99_nothing is not in" in unknown
+    assert unknown.endswith(f"the course has: {NAME}\n")
+    status, nobody = mlsd_grade(root, NAME, "--student", "zoe")
+    assert status == 2 and "--student zoe: no submitted/STUDENT/" in nobody
+    assert mlsd_grade(root, NAME, "--memory", "0.1") == (
+        2, "mlsd grade: --memory 0.1 is not allowed: expected GiB in [0.5, 1024]\n")
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 

@@ -139,7 +139,11 @@ def grade_assignment(root: Path, assignment: str, executor: LocalGrading | DaskG
         nonlocal done
         grade, notebook = compose_grade(student, assignment, tasks, screenings[student], outcome,
                                         todo[student][1], limits)
-        book.write_grade(api, root, grade, notebook)
+        try:
+            book.write_grade(api, root, grade, notebook)
+        except Exception as error:  # e.g. feedback nbgrader cannot render: the others go on
+            not_graded[student] = " ".join(f"{type(error).__name__}: {error}".split())
+            return
         grades[student] = grade
         done += 1
         print(f"mlsd grade: [{done}/{len(todo)}] {student}: {grade.points:g}/{grade.max_points:g}"

@@ -8,12 +8,13 @@ that shares no filesystem can run it), writes a throw-away course into a tempora
     TMP/source/ASSIGNMENT/...               the assignment's source files
     TMP/submitted/STUDENT/ASSIGNMENT/...    the one submission
 
-and runs ``python -m mlsd.grading.isolated TMP ASSIGNMENT STUDENT CELL_TIMEOUT`` there:
+and runs ``python -m mlsd.grading.isolated TMP ASSIGNMENT STUDENT CELL_TIMEOUT MEMORY_BYTES`` there:
 
 - in a session of its own, killed with every process it started (the kernel included) once
   ``notebook_timeout_s`` have passed;
-- with its address space capped at ``memory_bytes`` (``RLIMIT_AS``, inherited by the kernel), so an
-  allocation past the cap raises ``MemoryError`` in the student's cell;
+- with its address space capped at ``memory_bytes`` (``RLIMIT_AS``, set by the child on itself
+  before it starts nbgrader, inherited by the kernel), so an allocation past the cap raises
+  ``MemoryError`` in the student's cell;
 - with the kit's fixed kernel threads (:mod:`mlsd.threads`);
 - with nbgrader's cell limit ``Execute.timeout`` set to ``cell_timeout_s``: nbgrader interrupts a
   cell that runs longer, records ``CellTimeoutError`` in it and goes on.
@@ -92,11 +93,10 @@ def grade_isolated(job: GradingJob, on_start: Callable[[subprocess.Popen], None]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         command = [sys.executable, "-m", "mlsd.grading.isolated", str(root), job.assignment,
-                   job.student, str(job.limits.cell_timeout_s)]
+                   job.student, str(job.limits.cell_timeout_s), str(job.limits.memory_bytes)]
         child = subprocess.Popen(command, cwd=root, env={**os.environ, **thread_environment()},
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True,
-                                 preexec_fn=lambda: _cap_memory(job.limits.memory_bytes))
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
         if on_start:
             on_start(child)
         try:
@@ -106,10 +106,6 @@ def grade_isolated(job: GradingJob, on_start: Callable[[subprocess.Popen], None]
         finally:
             kill_tree(child)  # the whole tree, also a kernel left behind by a child that exited
         return _read_outcome(root, job, time.perf_counter() - started, child.returncode)
-
-
-def _cap_memory(limit: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def kill_tree(child: subprocess.Popen) -> None:
@@ -145,11 +141,14 @@ def _read_outcome(root: Path, job: GradingJob, seconds: float, returncode: int) 
 
 
 def main(argv: list[str]) -> int:
-    """``python -m mlsd.grading.isolated ROOT ASSIGNMENT STUDENT CELL_TIMEOUT``: autograde, and
-    write ``ROOT/mlsd-result.json``: ``{"scores": {grade id: points}}`` or ``{"error": line}``."""
+    """``python -m mlsd.grading.isolated ROOT ASSIGNMENT STUDENT CELL_TIMEOUT MEMORY_BYTES``: cap
+    this process's address space (the kernel it starts inherits the cap), autograde, and write
+    ``ROOT/mlsd-result.json``: ``{"scores": {grade id: points}}`` or ``{"error": line}``."""
+    root, assignment, student, cell_timeout = Path(argv[0]), argv[1], argv[2], int(argv[3])
+    memory = int(argv[4])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from mlsd.course import autograde
 
-    root, assignment, student, cell_timeout = Path(argv[0]), argv[1], argv[2], int(argv[3])
     try:
         result = {"scores": autograde(root, assignment, student, cell_timeout)}
     except MemoryError:
