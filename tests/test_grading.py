@@ -249,14 +249,20 @@ def test_screening_names_what_is_wrong_before_anything_runs():
         "cells deleted: setup_0 (nbgrader put test cells back)",)
 
 
-def test_collect_takes_files_named_by_student_and_checks_them_all_first(tmp_path):
+def _inbox(tmp_path, files: dict[str, str]):
+    """A course folder with the assignment's source folder, and a folder of students' files."""
     root = tmp_path / "course"
     (root / "source" / NAME).mkdir(parents=True)
-    files = tmp_path / "inbox"
-    files.mkdir()
-    (files / "alice.ipynb").write_text("{}")
-    (files / f"bob_{NAME}.ipynb").write_text("[]")
-    (files / ".DS_Store").write_text("")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in files.items():
+        (inbox / name).write_text(text)
+    return root, inbox
+
+
+def test_collect_takes_files_named_by_student_and_checks_them_all_first(tmp_path):
+    root, files = _inbox(tmp_path, {"alice.ipynb": "{}", f"bob_{NAME}.ipynb": "[]",
+                                    ".DS_Store": ""})
     done = collect(root, NAME, files)
     assert done.new == ("alice", "bob")
     assert (root / "submitted" / "bob" / NAME / f"{NAME}.ipynb").read_text() == "[]"
@@ -275,11 +281,7 @@ def test_collect_takes_files_named_by_student_and_checks_them_all_first(tmp_path
 
 
 def test_collect_from_the_command_line(tmp_path):
-    root = tmp_path / "course"
-    (root / "source" / NAME).mkdir(parents=True)
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "carol.ipynb").write_text("{}")
+    root, inbox = _inbox(tmp_path, {"carol.ipynb": "{}"})
     result = run_mlsd("course", "collect", str(root), NAME, str(inbox))
     assert result.returncode == 0 and result.stdout.startswith("new: carol\n"), result.stderr
     missing = run_mlsd("course", "collect", str(root), "nope", str(inbox))
