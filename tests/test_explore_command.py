@@ -1,5 +1,6 @@
 """`mlsd explore` and `mlsd practice`: the explorer gallery and the practice app served by Voilà on
-127.0.0.1 behind a token, stopped by Ctrl-C."""
+127.0.0.1 behind a token, stopped with their server and kernels by Ctrl-C, `kill` or a closed
+terminal."""
 
 import os
 import queue
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
+import psutil
 import pytest
 
 from kit_factory import KIT_ROOT, answer_ctrl_c
@@ -38,8 +40,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 APPS = {"explore": ("Explorer gallery", "gallery_tabs("), "practice": ("Interview practice", "PracticeApp(")}
 
 
-@pytest.mark.parametrize("command_name", APPS)
-def test_the_app_is_served_only_with_its_token_and_stops_on_ctrl_c(tmp_path, command_name):
+STOPS = {
+    "Ctrl-C": lambda server: server.send_signal(signal.SIGINT),
+    "kill": lambda server: server.send_signal(signal.SIGTERM),
+    "closed terminal": lambda server: os.killpg(server.pid, signal.SIGHUP),  # the terminal's group
+}
+
+
+@pytest.mark.parametrize(("command_name", "stop"), [
+    ("explore", "Ctrl-C"), ("practice", "kill"), ("explore", "closed terminal")])
+def test_the_app_is_served_only_with_its_token_and_stops_with_its_kernels(tmp_path, command_name, stop):
     title, code = APPS[command_name]
     port, token = app.free_port(), app.new_token()
     environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
@@ -58,14 +68,23 @@ def test_the_app_is_served_only_with_its_token_and_stops_on_ctrl_c(tmp_path, com
         assert _status(f"http://127.0.0.1:{port}/") in {302, 403}
         page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
         assert title in page and code not in page
+        under = psutil.Process(server.pid).children(recursive=True)  # Voilà and the page's kernel
+        assert len(under) >= 2, under
     finally:
-        server.send_signal(signal.SIGINT)
+        everything = psutil.Process(server.pid).children(recursive=True)
+        STOPS[stop](server)
         try:
-            status = server.wait(timeout=30)
+            status = server.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # never leave a server behind
+            for process in everything:  # never leave a server behind
+                process.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             raise
     assert status == 0
+    still = [process for process in everything if process.is_running()
+             and process.status() != psutil.STATUS_ZOMBIE]
+    assert still == [], f"{stop} left {still} running"
+    assert app.port_is_free(port)
 
 
 @pytest.mark.parametrize("command_name", APPS)

@@ -2,14 +2,21 @@
 the interview practice app for ``mlsd practice``.
 
 Voilà runs the notebook (``notebooks/explorers.ipynb``, ``notebooks/practice_app.ipynb``) in a
-kernel and shows its outputs (the widgets, the markdown) without any code. The server listens on 127.0.0.1 only and asks for a token: the URL
-printed once the page answers carries it, as ``http://127.0.0.1:PORT/?token=TOKEN``.
+kernel and shows its outputs (the widgets, the markdown) without any code. The server listens on
+127.0.0.1 only and asks for a token: the URL printed once the page answers carries it, as
+``http://127.0.0.1:PORT/?token=TOKEN``.
+
+Every way of ending the command stops the server and its kernels: Ctrl-C (SIGINT), ``kill``
+(SIGTERM) and a closed terminal (SIGHUP) all end in :func:`stop_server`. Voilà runs in a session
+of its own, so the command alone decides when it stops, and its kernels (sessions of their own too)
+are found as its descendants before it is stopped.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +33,14 @@ from mlsd.threads import thread_environment
 GALLERY = Path("notebooks") / "explorers.ipynb"
 PRACTICE = Path("notebooks") / "practice_app.ipynb"
 HOST = "127.0.0.1"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Besides SIGINT (KeyboardInterrupt), the signals that stop a served app."""
+GRACE_S = 10
+"""Seconds the server and then its kernels get to exit on SIGTERM before SIGKILL."""
+
+
+class Stopped(Exception):
+    """Raised in the command by SIGTERM or SIGHUP, so it stops its server as on Ctrl-C."""
 
 
 def voila_command(notebook: Path, port: int, token: str) -> list[str]:
@@ -49,7 +64,11 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``HOST:port`` now. Like Voilà's own socket, the probe sets
+    ``SO_REUSEADDR``: connections of a server just stopped (TIME_WAIT) do not hold the port, a
+    listening socket does."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
@@ -105,18 +124,52 @@ def serve_notebook(notebook: Path, what: str, port: int, token: str, startup_tim
         raise RuntimeError(f"port {port} on {HOST} is in use; choose another with --port, or leave it out for a free one")
     trust(notebook)
     environment = {**os.environ, **thread_environment()}  # the kit's thread count for the kernel
-    process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent, env=environment)
+    previous = {number: signal.signal(number, _raise_stopped) for number in STOP_SIGNALS}
+    process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent,
+                               env=environment, start_new_session=True)
     try:
         wait_until_answering(f"http://{HOST}:{port}/api/status", process, startup_timeout)
         print(f"\n{what[0].upper() + what[1:]} is at\n\n    {app_url(port, token)}\n\n"
               "Open it in a browser on this machine; Ctrl-C stops the server.\n", file=sys.stderr, flush=True)
         return process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         return 0
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for number in STOP_SIGNALS:  # a second kill while stopping must not cut the stop short
+            signal.signal(number, signal.SIG_IGN)
+        stop_server(process)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _raise_stopped(number, frame) -> None:
+    raise Stopped(signal.Signals(number).name)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop ``process`` and every process under it: SIGTERM to the server (which shuts its kernels
+    down), SIGKILL after :data:`GRACE_S`; then the same for any descendant still running."""
+    import psutil
+
+    try:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    except psutil.Error:
+        descendants = []
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=GRACE_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    alive = [child for child in descendants if child.is_running()]
+    for child in alive:
+        try:
+            child.terminate()
+        except psutil.Error:
+            pass
+    for child in psutil.wait_procs(alive, timeout=GRACE_S)[1]:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
