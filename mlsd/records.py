@@ -1,7 +1,7 @@
 """Recorded results: the numbers a notebook stands behind, readable back from the executed file.
 
 ``record("roc_auc", 0.87)`` displays the value in the notebook and stores it as an output of MIME
-type :data:`RECORD_MIME`. :func:`read_records` reads those outputs back from an executed notebook,
+type :data:`RECORD_MIME` (in a Voilà app, only stored: the audience of a code-free page sees none). :func:`read_records` reads those outputs back from an executed notebook,
 so tests, sweeps and reports use the numbers themselves and never scrape printed text.
 :func:`record_table` records every cell of a table at once.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -30,7 +31,19 @@ def record(name: str, value) -> None:
 
     value = _plain_value(name, value)
     shown = f"{value:.6g}" if isinstance(value, float) else repr(value)
-    display({RECORD_MIME: {"name": name, "value": value}, "text/plain": f"recorded {name} = {shown}"}, raw=True)
+    bundle = {RECORD_MIME: {"name": name, "value": value}}
+    if not in_voila_app():  # a code-free app shows no bookkeeping: no text, so nothing renders
+        bundle["text/plain"] = f"recorded {name} = {shown}"
+    display(bundle, raw=True)
+
+
+VOILA_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_REQUEST_URL")
+"""Variables Voilà sets in the kernels of the apps it serves."""
+
+
+def in_voila_app() -> bool:
+    """Whether this kernel runs a notebook that Voilà serves as an app (``mlsd explore``)."""
+    return any(variable in os.environ for variable in VOILA_VARIABLES)
 
 
 def record_table(prefix: str, frame, *, rows=None, columns=None) -> None:

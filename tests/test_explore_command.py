@@ -4,6 +4,7 @@ terminal."""
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def test_the_app_is_served_only_with_its_token_and_stops_with_its_kernels(tmp_pa
         assert _status(f"http://127.0.0.1:{port}/") in {302, 403}
         page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
         assert title in page and code not in page
+        assert not re.search(r"recorded [\w@.-]+ = ", page)  # records are stored, not shown
         under = psutil.Process(server.pid).children(recursive=True)  # Voilà and the page's kernel
         assert len(under) >= 2, under
     finally:

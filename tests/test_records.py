@@ -48,6 +48,14 @@ def test_record_displays_a_record_bundle(monkeypatch):
     assert shown[1][RECORD_MIME]["value"] == 3 and type(shown[1][RECORD_MIME]["value"]) is int
 
 
+def test_in_a_voila_app_a_record_is_stored_without_text(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+    record("auc", 0.5)
+    assert shown == [{RECORD_MIME: {"name": "auc", "value": 0.5}}]
+
+
 @pytest.mark.parametrize(
     "name, value, error, message",
     [
