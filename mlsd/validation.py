@@ -64,6 +64,20 @@ def check_number(
     return float(value)
 
 
+
+def number_property(name: str, doc: str, low: float = -math.inf) -> property:
+    """A property holding a finite number >= ``low``, checked by :func:`check_number` on every
+    assignment (so a bad value is one ValueError naming ``name``) and kept as ``_<name>``."""
+    attribute = f"_{name}"
+
+    def get(self) -> float:
+        return getattr(self, attribute)
+
+    def set(self, value) -> None:
+        setattr(self, attribute, check_number(name, value, low))
+
+    return property(get, set, doc=doc)
+
 def check_choice(name: str, value, choices: Iterable):
     """Return ``value`` if it is one of ``choices``; the message lists them."""
     choices = tuple(choices)

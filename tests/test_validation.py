@@ -194,3 +194,17 @@ def test_the_metrics_package_imports_only_mlsd_validation_of_the_kit():
                 imported.update(alias.name for alias in node.names)
     ours = {name for name in imported if name.split(".")[0] == "mlsd"}
     assert {name for name in ours if not name.startswith("mlsd.metrics")} == {"mlsd.validation"}
+
+
+def test_number_property_checks_every_assignment_and_keeps_its_doc():
+    from mlsd.validation import number_property
+
+    class Costs:
+        cost = number_property("cost", "What a mistake costs.", 0)
+
+    costs = Costs()
+    costs.cost = 2
+    assert costs.cost == 2.0 and type(costs.cost) is float and costs._cost == 2.0
+    with pytest.raises(ValueError, match="cost"):
+        costs.cost = -1
+    assert costs.cost == 2.0 and Costs.cost.__doc__ == "What a mistake costs."

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mlsd.explore._figures import BEST_COLOUR, CURRENT_COLOUR, canvas_png, new_figure
-from mlsd.validation import check_choice, check_number
+from mlsd.validation import check_choice, check_number, number_property
 
 CURVE_COLUMNS = (
     "base", "buffer", "late_rate", "mean_quote", "conversion", "lost_share", "late_share",
@@ -162,32 +162,14 @@ class PromiseExplorerState:
     def buffer(self, value) -> None:
         self._buffer_index = _snap(value, self.buffers)
 
-    @property
-    def lost_order(self) -> float:
-        """Cost of a checkout that does not become an order; finite and >= 0."""
-        return self._lost_order
+    lost_order = number_property(
+        "lost_order", "Cost of a checkout that does not become an order; finite and >= 0.", 0)
 
-    @lost_order.setter
-    def lost_order(self, value) -> None:
-        self._lost_order = check_number("lost_order", value, 0)
+    late_fixed = number_property(
+        "late_fixed", "Cost of each late order, whatever its delay; finite and >= 0.", 0)
 
-    @property
-    def late_fixed(self) -> float:
-        """Cost of each late order, whatever its delay; finite and >= 0."""
-        return self._late_fixed
-
-    @late_fixed.setter
-    def late_fixed(self, value) -> None:
-        self._late_fixed = check_number("late_fixed", value, 0)
-
-    @property
-    def late_per_minute(self) -> float:
-        """Cost of each minute an order arrives after its quote; finite and >= 0."""
-        return self._late_per_minute
-
-    @late_per_minute.setter
-    def late_per_minute(self, value) -> None:
-        self._late_per_minute = check_number("late_per_minute", value, 0)
+    late_per_minute = number_property(
+        "late_per_minute", "Cost of each minute an order arrives after its quote; finite and >= 0.", 0)
 
     def curve(self, column: str, base: str | None = None) -> np.ndarray:
         """One column of the curves (or ``"expected_cost"``) along :attr:`buffers` for ``base``

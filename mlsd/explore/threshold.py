@@ -20,7 +20,7 @@ import numpy as np
 
 from mlsd.explore._figures import ThresholdFigure
 from mlsd.metrics.thresholds import BestThreshold, ThresholdCurve
-from mlsd.validation import check_number
+from mlsd.validation import number_property
 
 GRID_POINTS_EACH = 256
 SLIDER_STEPS_AT_LEAST = 1_000
@@ -131,32 +131,14 @@ class ThresholdExplorerState:
         self.cost_fn = cost_fn
         self.threshold = _default_threshold(scores) if threshold is None else threshold
 
-    @property
-    def threshold(self) -> float:
-        """Examples scoring at or above it are flagged; any finite number."""
-        return self._threshold
+    threshold = number_property(
+        "threshold", "Examples scoring at or above it are flagged; any finite number.")
 
-    @threshold.setter
-    def threshold(self, value) -> None:
-        self._threshold = check_number("threshold", value)
+    cost_fp = number_property(
+        "cost_fp", "Cost of a false positive (flagging a negative); finite and >= 0.", 0)
 
-    @property
-    def cost_fp(self) -> float:
-        """Cost of a false positive (flagging a negative); finite and >= 0."""
-        return self._cost_fp
-
-    @cost_fp.setter
-    def cost_fp(self, value) -> None:
-        self._cost_fp = check_number("cost_fp", value, 0)
-
-    @property
-    def cost_fn(self) -> float:
-        """Cost of a false negative (missing a positive); finite and >= 0."""
-        return self._cost_fn
-
-    @cost_fn.setter
-    def cost_fn(self, value) -> None:
-        self._cost_fn = check_number("cost_fn", value, 0)
+    cost_fn = number_property(
+        "cost_fn", "Cost of a false negative (missing a positive); finite and >= 0.", 0)
 
     def best(self) -> BestThreshold:
         """The cost-minimising threshold and its cost at the current costs (cached per costs)."""
