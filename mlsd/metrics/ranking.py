@@ -4,11 +4,19 @@ Input layout
 ------------
 Every function takes flat arrays with one row per (group, item): ``y_true`` (the relevance of the
 row's item to the group), ``y_score`` (the model's score) and ``group`` (the user or query id).
-The rows are sorted once -- by group, then by descending score: a stable argsort by score, then
-one by group, the two passes of ``np.lexsort`` (O(n log n)) -- and every metric is then a handful of
-cumulative sums and ``np.add.reduceat`` over the groups, with no Python loop per group. Ties in
-score keep their input order (the sort is stable), so a caller with an explicit ranking passes the
-rows in rank order, or passes ``-rank`` as the score.
+The rows are sorted once -- by group, then by descending score, O(n log n) -- and every metric is
+then a handful of cumulative sums and ``np.add.reduceat`` over the groups, with no Python loop per
+group. Ties in score keep their input order (the order is that of a stable sort), so a caller with an
+explicit ranking passes the rows in rank order, or passes ``-rank`` as the score.
+
+How the rows are sorted: with integer group ids, the group (less its minimum, in ``b`` bits) and the
+score (its IEEE-754 bits flipped so that unsigned order is decreasing score, cut to its top
+``64 - b`` bits) are packed into one 64-bit key, and one unstable ``argsort`` of the keys orders
+the rows. When no two keys are equal this is exactly the order by (group, decreasing score); when
+two are (a tie in score, or two scores that differ only in the bits cut off) the rows are sorted
+again by the exact two-pass method of ``np.lexsort`` -- a stable argsort by score, then one by
+group -- which is what string ids always use. The packed sort is about twice as fast as the exact
+one (``benchmarks/bench_ranking.py``).
 
 Relevance is binary (0/1) or graded (any value >= 0). Precision, recall, hit rate, reciprocal rank
 and average precision count a row as relevant when ``y_true > 0``; DCG and NDCG use the grade.
@@ -75,6 +83,8 @@ diversification. WWW.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from mlsd.validation import as_1d, check_choice, check_int, same_length
@@ -87,8 +97,7 @@ class _Lists:
     """Rows sorted by group, then by descending score (stable), and where each group's list starts."""
 
     def __init__(self, y_score: np.ndarray, group: np.ndarray):
-        by_score = _descending_order(y_score)
-        self.order = by_score[np.argsort(group[by_score], kind="stable")]
+        self.order = _list_order(y_score, group)
         sorted_group = group[self.order]
         self.is_first = np.ones(len(sorted_group), dtype=bool)
         np.not_equal(sorted_group[1:], sorted_group[:-1], out=self.is_first[1:])
@@ -162,16 +171,29 @@ class RankedLists:
         self.groups = self._lists.groups
         self.list_lengths = self._lists.sizes
         self._relevance = relevance[self._lists.order]
-        self._score = score[self._lists.order]
+        self._input_score = score
         self._is_binary = bool(np.isin(relevance, (0.0, 1.0)).all())
         self._is_relevant = self._relevance > 0
-        self._hits_so_far = self._lists.running_total(self._is_relevant.astype(np.int64))
         relevant_rows = self._lists.sum(self._is_relevant.astype(np.int64))
         if n_relevant is None:
             self.n_relevant = relevant_rows
         else:
             self.n_relevant = self._given_n_relevant(n_relevant, relevance, group, relevant_rows)
-        self._discount = 1.0 / np.log2(self._lists.rank + 1.0)
+
+    @cached_property
+    def _score(self) -> np.ndarray:
+        """Scores of the sorted rows (for ``ties="average"``)."""
+        return self._input_score[self._lists.order]
+
+    @cached_property
+    def _hits_so_far(self) -> np.ndarray:
+        """Relevant rows at or above each sorted row in its list (for average precision)."""
+        return self._lists.running_total(self._is_relevant.astype(np.int64))
+
+    @cached_property
+    def _discount(self) -> np.ndarray:
+        """``1 / log2(rank + 1)`` of each sorted row (for DCG)."""
+        return 1.0 / np.log2(self._lists.rank + 1.0)
 
     def precision_at(self, k) -> np.ndarray:
         """Precision@k of each group: the share of the top k that is relevant.
@@ -745,6 +767,49 @@ def intra_list_diversity(item_vectors, y_score, group, k) -> float:
     pairs = m * (m - 1) / 2
     diversity = np.where(pairs > 0, 1.0 - similarity_sum / np.maximum(pairs, 1), np.nan)
     return _mean_over_groups(diversity, "intra-list diversity@k", "no list has 2 items to compare")
+
+
+def _list_order(score: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Row order by group, then by decreasing score, tied scores in input order.
+
+    One argsort of packed keys (see the module docstring) when they are all distinct; otherwise the
+    exact two stable passes.
+    """
+    key = _packed_key(score, group)
+    if key is not None:
+        order = np.argsort(key)
+        packed = key[order]
+        if not (packed[1:] == packed[:-1]).any():
+            return order
+    by_score = _descending_order(score)
+    return by_score[np.argsort(group[by_score], kind="stable")]
+
+
+_MAX_GROUP_BITS = 32
+
+
+def _packed_key(score: np.ndarray, group: np.ndarray) -> np.ndarray | None:
+    """``(group - min) << (64 - b) | top (64 - b) bits of the decreasing-score key``, as uint64.
+
+    The decreasing-score key of a float: its bits with the sign bit set for a positive number and
+    all bits inverted for a negative one sort as the floats do, and inverting that sorts by
+    decreasing value. ``-0.0`` is made ``0.0`` first, as the two compare equal. ``None`` for group
+    ids that are not integers or span more than ``2**_MAX_GROUP_BITS`` values.
+    """
+    if group.dtype.kind not in "iu":
+        return None
+    wide = group.astype(np.uint64 if group.dtype.kind == "u" else np.int64, copy=False)
+    low = wide.min()
+    bits = (int(wide.max()) - int(low)).bit_length()
+    if bits > _MAX_GROUP_BITS:
+        return None
+    raw = (score + 0.0).view(np.uint64)
+    negative = raw >> np.uint64(63) == 1
+    decreasing = np.where(negative, raw, ~raw & np.uint64(2**63 - 1))
+    if bits == 0:
+        return decreasing
+    code = (wide - low).astype(np.uint64) << np.uint64(64 - bits)
+    return code | (decreasing >> np.uint64(bits))
 
 
 def _descending_order(score: np.ndarray) -> np.ndarray:

@@ -275,6 +275,52 @@ def test_tied_scores_keep_input_order_so_negative_rank_is_an_explicit_ranking():
     assert same_score.ndcg_at(4)[0] == minus_rank.ndcg_at(4)[0]
 
 
+def exact_order(score, group):
+    """Rows by group, then decreasing score, ties in input order: np.lexsort is stable."""
+    return np.lexsort((-np.asarray(score, dtype=float), group))
+
+
+def scores_that_tie(rng, n):
+    """Scores with ties, signed zeros, negatives, subnormals and neighbours one ulp apart."""
+    near_one = np.nextafter(1.0, rng.choice([0.0, 2.0], n))
+    return [
+        rng.random(n),
+        np.round(rng.normal(size=n), 1),
+        np.where(rng.random(n) < 0.5, -0.0, 0.0),
+        rng.random(n) * 1e-310,
+        np.where(rng.random(n) < 0.5, near_one, 1.0),
+        np.full(n, 3.0),
+    ]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint64", "bool", "str"])
+@pytest.mark.parametrize("n_rows", [1, 2, 300])
+def test_the_sort_by_packed_keys_is_the_exact_stable_order(dtype, n_rows):
+    # integer ids are sorted by one 64-bit key of group and score bits; every tie or lost bit must
+    # fall back to the exact order, which string and boolean ids always use
+    rng = np.random.default_rng(n_rows)
+    ids = rng.integers(0, 120, n_rows)
+    group = {
+        "int8": (ids - 60).astype(np.int8),
+        "uint64": ids.astype(np.uint64) + np.uint64(2**63),
+        "bool": ids % 2 == 0,
+        "str": ids.astype(str),
+    }.get(dtype, ids.astype(dtype))
+    for score in scores_that_tie(rng, n_rows):
+        relevance = (rng.random(n_rows) < 0.4).astype(float)
+        lists = RankedLists(relevance, score, group)
+        expected = relevance[exact_order(score, group)]
+        np.testing.assert_array_equal(lists._relevance, expected)
+
+
+def test_ids_too_far_apart_to_pack_are_sorted_exactly():
+    group = np.array([0, 2**40, 0, 2**40, -(2**40)])
+    score = np.array([0.1, 0.2, 0.3, 0.4, 0.0])
+    lists = RankedLists([1, 0, 0, 1, 1], score, group)
+    np.testing.assert_array_equal(lists._relevance, np.array([1, 0, 1, 1, 0.0]))
+    assert lists.reciprocal_rank().tolist() == [1.0, 0.5, 1.0]
+
+
 # ---------------------------------------------------------------- worked examples
 
 # List "a", ranked by score: relevance [1, 0, 1, 0], so R = 2.
