@@ -17,7 +17,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from mlsd.exercises import build_student_version
+from mlsd.startup import skip_iri_parser
+
+skip_iri_parser()  # before anything imports nbformat
+
+from mlsd.exercises import build_student_version  # noqa: E402
 from mlsd.params import ParameterError
 from mlsd.records import read_records
 from mlsd.runs.catalog import NotebookInfo, default_root, resolve_targets

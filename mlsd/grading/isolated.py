@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlsd.startup import skip_iri_parser
 from mlsd.threads import thread_environment
 
 RESULT_FILE = "mlsd-result.json"
@@ -147,6 +148,7 @@ def main(argv: list[str]) -> int:
     root, assignment, student, cell_timeout = Path(argv[0]), argv[1], argv[2], int(argv[3])
     memory = int(argv[4])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    skip_iri_parser()
     from mlsd.course import autograde
 
     try:

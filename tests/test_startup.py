@@ -1,0 +1,35 @@
+"""The kit's commands start without what they do not need: no Earley parser of RFC 3987 behind
+nbformat, no widgets or SciPy behind `mlsd explore`; a notebook still validates."""
+
+import subprocess
+import sys
+
+
+def _python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_the_command_line_blocks_the_iri_parser_and_notebooks_still_validate():
+    shown = _python(
+        "import sys, mlsd.cli, nbformat, jsonschema\n"
+        "notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+        "nbformat.validate(notebook)\n"
+        "print(sys.modules['rfc3987_syntax'])"
+    )
+    assert shown == "None"
+
+
+def test_outside_the_kits_commands_the_iri_parser_imports_as_usual():
+    assert _python("import sys, nbformat; print(type(sys.modules.get('rfc3987_syntax')).__name__)") == "module"
+
+
+def test_the_app_server_module_loads_no_explorer_and_the_explorers_load_on_use():
+    loaded = _python(
+        "import sys, mlsd.explore.app\n"
+        "print(sorted(m for m in ('scipy', 'ipywidgets', 'matplotlib', 'sklearn') if m in sys.modules))\n"
+        "from mlsd.explore import ThresholdExplorer, FunnelStage\n"
+        "import mlsd.explore as explore\n"
+        "print(ThresholdExplorer.__module__, FunnelStage.__module__, set(explore.__all__) <= set(dir(explore)))"
+    )
+    assert loaded.splitlines() == ["[]", "mlsd.explore.threshold mlsd.explore.latency True"]
