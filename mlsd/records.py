@@ -37,7 +37,7 @@ def record(name: str, value) -> None:
     display(bundle, raw=True)
 
 
-VOILA_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_REQUEST_URL")
+VOILA_VARIABLES = ("VOILA_KERNEL_ID", "VOILA_REQUEST_URL", "VOILA_PREHEAT")
 """Variables Voilà sets in the kernels of the apps it serves."""
 
 

@@ -39,16 +39,40 @@ The explorers know nothing of the case studies: each case feeds them its data.
 :mod:`mlsd.cases.gallery` builds every explorer on small seeded data as the tabs of one page
 (``notebooks/explorers.ipynb``), and :mod:`mlsd.explore.app` serves that page with Voilà
 (``mlsd explore``).
+
+The classes are loaded when first used (``from mlsd.explore import ThresholdExplorer`` works as
+usual), not when the package is.
 """
 
-from mlsd.explore.ab_planner import ABPlanner, ABPlannerState
-from mlsd.explore.calibration import CalibrationExplorer, CalibrationExplorerState
-from mlsd.explore.latency import FunnelBudgetExplorer, FunnelBudgetState, FunnelStage
-from mlsd.explore.promise import PromiseExplorer, PromiseExplorerState
-from mlsd.explore.ranking import HandMadeList, RankingExplorer, RankingExplorerState
-from mlsd.explore.ranking_gains import RankingGainsExplorer, RankingGainsState
-from mlsd.explore.threshold import ThresholdExplorer, ThresholdExplorerState
-from mlsd.explore.value_model import ValueModelExplorer, ValueModelExplorerState
+from __future__ import annotations
+
+import importlib
+
+_MODULE_OF = {
+    "ABPlanner": "ab_planner", "ABPlannerState": "ab_planner",
+    "CalibrationExplorer": "calibration", "CalibrationExplorerState": "calibration",
+    "FunnelBudgetExplorer": "latency", "FunnelBudgetState": "latency", "FunnelStage": "latency",
+    "PromiseExplorer": "promise", "PromiseExplorerState": "promise",
+    "HandMadeList": "ranking", "RankingExplorer": "ranking", "RankingExplorerState": "ranking",
+    "RankingGainsExplorer": "ranking_gains", "RankingGainsState": "ranking_gains",
+    "ThresholdExplorer": "threshold", "ThresholdExplorerState": "threshold",
+    "ValueModelExplorer": "value_model", "ValueModelExplorerState": "value_model",
+}
+"""Each explorer class and the submodule that defines it. They are imported on first use, so that
+``mlsd explore`` (which needs :mod:`mlsd.explore.app` only) starts without widgets or SciPy."""
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])
+
 
 __all__ = [
     "ABPlanner",

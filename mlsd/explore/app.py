@@ -6,6 +6,11 @@ kernel and shows its outputs (the widgets, the markdown) without any code. The s
 127.0.0.1 only and asks for a token: the URL printed once the page answers carries it, as
 ``http://127.0.0.1:PORT/?token=TOKEN``.
 
+Voilà starts a kernel and runs the notebook in it as soon as it starts (``preheat_kernel``), so the
+first page is built while the URL is printed and opened; a second one is started a second after a
+page takes the first, for the next visitor (a longer delay would make that visitor wait for it).
+Voilà itself is started by :mod:`mlsd.explore.voila_server`, which skips a slow import.
+
 Every way of ending the command stops the server and its kernels: Ctrl-C (SIGINT), ``kill``
 (SIGTERM) and a closed terminal (SIGHUP) all end in :func:`stop_server`. Voilà runs in a session
 of its own, so the command alone decides when it stops, and its kernels (sessions of their own too)
@@ -28,6 +33,7 @@ from pathlib import Path
 import nbformat
 from nbformat.sign import NotebookNotary
 
+from mlsd.explore.cache import CACHE_VARIABLE, default_folder
 from mlsd.threads import thread_environment
 
 GALLERY = Path("notebooks") / "explorers.ipynb"
@@ -46,9 +52,9 @@ class Stopped(Exception):
 def voila_command(notebook: Path, port: int, token: str) -> list[str]:
     """The Voilà command line that serves ``notebook`` on ``HOST:port`` behind ``token``."""
     return [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "mlsd.explore.voila_server", str(notebook),
         "--no-browser", f"--Voila.ip={HOST}", f"--port={port}", f"--token={token}",
-        "--Voila.port_retries=0",
+        "--Voila.port_retries=0", "--preheat_kernel=True",
     ]
 
 
@@ -109,21 +115,28 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60.0) -> int:
-    """Run Voilà on the explorer gallery until interrupted (``mlsd explore``). Returns its status."""
-    return serve_notebook(root / GALLERY, "the explorer gallery", port, token, startup_timeout)
+    """Run Voilà on the explorer gallery until interrupted (``mlsd explore``). Returns its status.
+
+    The gallery's data come from the disk cache of :mod:`mlsd.explore.cache` (made on the first
+    start), so a later start does not simulate and train again.
+    """
+    cache = {CACHE_VARIABLE: str(default_folder())}
+    return serve_notebook(root / GALLERY, "the explorer gallery", port, token, startup_timeout, cache)
 
 
-def serve_notebook(notebook: Path, what: str, port: int, token: str, startup_timeout: float = 60.0) -> int:
+def serve_notebook(notebook: Path, what: str, port: int, token: str, startup_timeout: float = 60.0,
+                   environment: dict[str, str] | None = None) -> int:
     """Run Voilà on ``notebook`` until interrupted; print the URL once it answers. Returns its status.
 
-    ``what`` names the app in the messages (``"the explorer gallery"``).
+    ``what`` names the app in the messages (``"the explorer gallery"``); ``environment`` holds
+    variables set for the server and its kernels besides the kit's thread count.
     """
     if not notebook.is_file():
         raise FileNotFoundError(f"{what} {notebook} is missing")
     if not port_is_free(port):
         raise RuntimeError(f"port {port} on {HOST} is in use; choose another with --port, or leave it out for a free one")
     trust(notebook)
-    environment = {**os.environ, **thread_environment()}  # the kit's thread count for the kernel
+    environment = {**os.environ, **thread_environment(), **(environment or {})}
     previous = {number: signal.signal(number, _raise_stopped) for number in STOP_SIGNALS}
     process = subprocess.Popen(voila_command(notebook, port, token), cwd=notebook.parent,
                                env=environment, start_new_session=True)
