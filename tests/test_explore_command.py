@@ -19,6 +19,7 @@ import pytest
 from kit_factory import KIT_ROOT, answer_ctrl_c
 
 from mlsd.explore import app
+from mlsd.explore.cache import kit_fingerprint
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,8 @@ STOPS = {
 def test_the_app_is_served_only_with_its_token_and_stops_with_its_kernels(tmp_path, command_name, stop):
     title, code = APPS[command_name]
     port, token = app.free_port(), app.new_token()
-    environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    environment = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+                       XDG_CACHE_HOME=str(tmp_path / "cache"))
     command = [sys.executable, "-m", "mlsd.cli", "--root", str(KIT_ROOT), command_name, "--port", str(port), "--token", token]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, preexec_fn=answer_ctrl_c, start_new_session=True)
     try:
@@ -70,6 +72,8 @@ def test_the_app_is_served_only_with_its_token_and_stops_with_its_kernels(tmp_pa
         page = urllib.request.urlopen(app.app_url(port, token), timeout=120).read().decode()
         assert title in page and code not in page
         assert not re.search(r"recorded [\w@.-]+ = ", page)  # records are stored, not shown
+        stored = list((tmp_path / "cache" / "mlsd" / "gallery" / kit_fingerprint()).rglob("output.pkl"))
+        assert len(stored) == (5 if command_name == "explore" else 0)  # the gallery's data, for the next start
         under = psutil.Process(server.pid).children(recursive=True)  # Voilà and the page's kernel
         assert len(under) >= 2, under
     finally:

@@ -18,6 +18,7 @@ from mlsd.cases.ad_click.data import load_data
 from mlsd.cases.ad_click.tradeoffs import downsampled_predictions
 from mlsd.cases.contract import SIMULATED, ExplorerTab
 from mlsd.explore import CalibrationExplorer, ThresholdExplorer, ThresholdExplorerState
+from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
 FIRST_TEST_DAY = 10
@@ -60,6 +61,7 @@ def gallery_tabs(seed: int = 7, n_impressions: int = 60_000) -> list[ExplorerTab
     ]
 
 
+@cached_inputs
 def click_predictions(seed: int, n_impressions: int) -> tuple[np.ndarray, dict[float, np.ndarray]]:
     """Clicks of the test days and the raw predictions of the model trained at each of
     :data:`KEEP_RATES`."""

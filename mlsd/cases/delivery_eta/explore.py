@@ -44,6 +44,7 @@ from mlsd.cases.delivery_eta.promise import (
     promise_curves,
 )
 from mlsd.explore import PromiseExplorer
+from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
 MIN_ORDERS = 5_000
@@ -95,6 +96,7 @@ def gallery_tabs(seed: int = 7, n_orders: int = 30_000) -> list[ExplorerTab]:
     ]
 
 
+@cached_inputs
 def gallery_quotes(seed: int, n_orders: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``(actual, quotes)`` of the test days of a world of ``n_orders`` orders: the test
     durations and the module docstring's three base quotes (:data:`BASES`) of each test order."""

@@ -33,6 +33,7 @@ from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS, truth_prediction
 from mlsd.cases.feed_ranking.models import HeadModels
 from mlsd.cases.feed_ranking.simulate import FeedWorld
 from mlsd.explore import ValueModelExplorer
+from mlsd.explore.cache import cached_inputs
 from mlsd.explore.value_model import SNAPSHOT_NUMBERS
 from mlsd.validation import check_int
 
@@ -65,6 +66,7 @@ def gallery_tabs(seed: int = 7, n_feed_impressions: int = 50_000) -> list[Explor
     ]
 
 
+@cached_inputs
 def value_model_inputs(seed: int, n_feed_impressions: int) -> dict:
     """The explorer's inputs on the test days (:func:`explorer_inputs`) with the heads'
     predictions at :data:`SERVE_POSITION`."""

@@ -34,6 +34,7 @@ from mlsd.cases.rental_search.evaluation import K, expected_outcomes, logged_ord
 from mlsd.cases.rental_search.models import LambdaMART, PointwiseGBDT, quality_heuristic
 from mlsd.cases.rental_search.schema import GAINS, grades
 from mlsd.explore import RankingGainsExplorer
+from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
 MIN_SEARCHES = 2_000
@@ -70,6 +71,7 @@ def gallery_tabs(seed: int = 7, n_searches: int = 8_000) -> list[ExplorerTab]:
     ]
 
 
+@cached_inputs
 def gallery_inputs(seed: int, n_searches: int) -> dict:
     """The explorer's inputs (:func:`explorer_inputs`) for the test days of a world of
     ``n_searches`` searches, with the module docstring's five rankers."""

@@ -22,6 +22,7 @@ from mlsd.cases.video_recs.models import (
 )
 from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
 from mlsd.explore import FunnelBudgetExplorer, RankingExplorer
+from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
 RANKING_K = 10
@@ -57,6 +58,7 @@ def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
     ]
 
 
+@cached_inputs
 def ranking_rows(seed: int, n_events: int) -> dict:
     """The ranking explorer's inputs: most-popular and matrix-factorisation top ``RANKING_K`` lists
     of the test users, as :func:`~.evaluation.shared_rows` lays them out."""
