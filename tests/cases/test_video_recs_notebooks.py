@@ -96,8 +96,10 @@ def _write_movielens_u_data(path, seed=0, n_users=120, n_items=300, n_ratings=6_
     return path
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("layout", ["ratings.csv"])
 def test_the_notebooks_run_on_a_movielens_file(tmp_path, layout):
+    # one layout: the notebooks see the loader's table, and tests/cases/test_movielens.py checks that
+    # every layout loads to the same values; ratings.csv is the one with a header line to skip
     ratings = _write_movielens_u_data(tmp_path / layout)
     out = tmp_path / "out"
     targets = [f"notebooks/01_video_recs/{name}.ipynb" for name in ("1_problem_framing", "2_metrics", "3_architecture")]
