@@ -1,11 +1,11 @@
 """Run every benchmark and print how our implementation compares with its reference, in one table.
 
 Usage: ``python benchmarks/run.py [SCALE]`` (``make bench``); SCALE < 1 shrinks every input size.
-Each row times our code and a reference (scikit-learn, a straightforward pandas group-by, a plain
-``pd.read_csv``, one ``papermill`` command per notebook run, or ``nbgrader autograde``) on the same
-seeded data, checks both give the same answers, and prints the ratio. The rows of ``make run`` and
-of each notebook in it (``bench_run``) and of the explorers in the browser compare a time with its
-target instead: above 1, within it.
+Each row times our code and a reference (scikit-learn, a straightforward pandas group-by,
+LightGBM's NDCG evaluation, a plain ``pd.read_csv``, one ``papermill`` command per notebook run, or
+``nbgrader autograde``) on the same seeded data, checks both give the same answers, and prints the
+ratio. The rows of ``make run`` and of each notebook in it (``bench_run``) and of the explorers in
+the browser compare a time with its target instead: above 1, within it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_browser
+import bench_cases
 import bench_explorers
 import bench_grading
 import bench_ranking
@@ -27,7 +28,7 @@ from common import format_rows
 
 BENCHMARKS = (
     bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser,
-    bench_grading, bench_run,
+    bench_grading, bench_cases, bench_run,
 )
 
 
