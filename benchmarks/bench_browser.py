@@ -9,10 +9,12 @@ Where each explorer runs, at default sizes:
 
 - threshold and calibration: ``notebooks/03_ad_click/2_metrics.ipynb`` in JupyterLab (57,329 test
   impressions); ranking: ``notebooks/01_video_recs/2_metrics.ipynb`` in JupyterLab;
-- latency budget and A/B planner: the explorer gallery served by Voilà (``mlsd explore``).
+- every tab of the explorer gallery served by Voilà (``mlsd explore``): the five cases' explorers
+  and the A/B planner, each moved by its first slider.
 
-Each row's reference is the target, 100 ms; ``ratio`` = target / median, above 1 within target.
-``same_answers`` is whether every press changed the readout. The rows need Chromium; without it
+Each row's ``ours`` is the 90th percentile of the presses, its reference the 60 ms target; ``ratio``
+= target / p90, at least 1 within target. ``same_answers`` is whether every press changed the
+readout. The rows need Chromium; without it
 (or at a scale below 1, as in the unit tests, which drive the same code in ``tests/browser``) this
 benchmark prints why and gives no rows.
 """
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browser import harness  # noqa: E402
 from common import row  # noqa: E402
 
-TARGET_S = 0.100
+TARGET_S = 0.060
 PRESSES = 20
 AD_CLICK = "notebooks/03_ad_click/2_metrics.ipynb"
 VIDEO_RECS = "notebooks/01_video_recs/2_metrics.ipynb"
@@ -37,10 +39,16 @@ GALLERY = "notebooks/explorers.ipynb"
 
 # explorer: (notebook, source marking its cell (None in the gallery), tab title, readout text)
 EXPLORERS = {
-    "threshold": (AD_CLICK, "ThresholdExplorer(y_test", None, "· recall"),
-    "calibration": (AD_CLICK, "CalibrationExplorer(", None, "Training data: keep"),
-    "ranking (k)": (VIDEO_RECS, "RankingExplorer(", None, "mean over users"),
+    "threshold (lab)": (AD_CLICK, "ThresholdExplorer(y_test", None, "· recall"),
+    "calibration (lab)": (AD_CLICK, "CalibrationExplorer(", None, "Training data: keep"),
+    "ranking k (lab)": (VIDEO_RECS, "RankingExplorer(", None, "mean over users"),
+    "ranking metrics": (GALLERY, None, "Ranking metrics", "mean over users"),
     "latency budget": (GALLERY, None, "Latency budget", "p99 ms"),
+    "value model": (GALLERY, None, "Value model", "expected viral actions"),
+    "threshold": (GALLERY, None, "Threshold", "· recall"),
+    "calibration": (GALLERY, None, "Calibration", "Training data: keep"),
+    "ranking gains": (GALLERY, None, "Ranking gains", "offline NDCG@"),
+    "promise": (GALLERY, None, "Promise", "expected cost per checkout"),
     "A/B planner": (GALLERY, None, "A/B test planner", "measured power"),
 }
 
@@ -82,7 +90,7 @@ def _measure(page, name: str, cell: str | None, tab: str | None, readout: str) -
         scope = harness.mark_cell(page, cell, name.split()[0])
         handle = page.locator(f"{scope} .noUi-handle").first
     else:
-        page.locator(".widget-tab .lm-TabBar-tab", has_text=tab).click()
+        page.locator(".widget-tab .lm-TabBar-tab").get_by_text(tab, exact=True).click()
         scope = ".widget-tab"
         handle = page.locator(f"{scope} .noUi-handle:visible").first
     watched = [{"selector": ".widget-html-content", "contains": readout}]
@@ -94,5 +102,6 @@ def _measure(page, name: str, cell: str | None, tab: str | None, readout: str) -
         all_changed &= update["texts"][0] is not None
     median = statistics.median(seconds)
     p90 = statistics.quantiles(seconds, n=10)[-1]
-    detail = f"key press to update: median {median * 1e3:.0f} ms, p90 {p90 * 1e3:.0f} ms, max {max(seconds) * 1e3:.0f} ms over {PRESSES} presses; reference = 100 ms target"
-    return row(f"browser: {name}", median, TARGET_S, all_changed, detail)
+    detail = (f"key press to last change: p90 {p90 * 1e3:.0f} ms (ours), median {median * 1e3:.0f} ms, "
+              f"max {max(seconds) * 1e3:.0f} ms over {PRESSES} presses; reference = 60 ms target")
+    return row(f"browser: {name}", p90, TARGET_S, all_changed, detail)

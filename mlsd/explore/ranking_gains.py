@@ -400,6 +400,7 @@ class RankingGainsExplorer:
             description="k", layout=widgets.Layout(width="360px"))
         self.readout = widgets.HTML(layout=widgets.Layout(width="420px"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="460px"))
+        self._figure = SweepFigure(self.state.rankers, self.sweep_grade)
         self.widget = widgets.VBox([
             widgets.HTML(_INTRO),
             widgets.VBox(list(self.sliders.values())),
@@ -433,10 +434,11 @@ class RankingGainsExplorer:
     def _show(self) -> None:
         snapshot = self.state.snapshot()
         self.readout.value = _readout_html(snapshot, self.state.truth_label)
-        slider = self.sliders[self.sweep_grade]
-        grid = np.linspace(slider.min, slider.max, SWEEP_POINTS)
-        sweep = self.state.sweep(self.sweep_grade, grid)
-        self.image.value = _sweep_png(sweep, self.sweep_grade, snapshot)
+        if self._figure.stale(snapshot):
+            slider = self.sliders[self.sweep_grade]
+            grid = np.linspace(slider.min, slider.max, SWEEP_POINTS)
+            self._figure.draw_curves(self.state.sweep(self.sweep_grade, grid), snapshot)
+        self.image.value = self._figure.png(snapshot)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -495,19 +497,73 @@ def _readout_html(snapshot: RankingGainsSnapshot, truth_label: str) -> str:
     )
 
 
-def _sweep_png(sweep: pd.DataFrame, grade: str, snapshot: RankingGainsSnapshot) -> bytes:
-    """Each ranker's offline NDCG@k against the swept grade's gain, the current gain marked."""
-    figure = new_figure(460, 320)
-    axes = figure.subplots()
-    rankers = [column for column in sweep.columns if column != "winner"]
-    for name in rankers:
-        width = 2.5 if name == snapshot.offline_winner else 1.2
-        axes.plot(sweep.index, sweep[name], lw=width, label=name)
-    axes.axvline(snapshot.gains[grade], color=CURRENT_COLOUR, lw=1, ls="--")
-    if snapshot.true_winner is not None:
-        axes.plot([], [], color=BEST_COLOUR, lw=0, label=f"true winner: {snapshot.true_winner}")
-    axes.set_xlabel(f"gain of {grade.replace('_', ' ')} (dashed: current)")
-    axes.set_ylabel(f"offline NDCG@{snapshot.k}")
-    axes.legend(fontsize="small", loc="best")
-    figure.canvas.draw()
-    return canvas_png(figure)
+class SweepFigure:
+    """Each ranker's offline NDCG@k against one grade's gain, the current gain marked (dashed).
+
+    Parameters
+    ----------
+    rankers : sequence of str
+        The rankers, one line each, in this order.
+    grade : str
+        The swept grade.
+    width_px, height_px : int
+        Size of the rendered image.
+
+    Notes
+    -----
+    Drawn in two layers. The curves depend on the other grades' gains, the discount, its decay and
+    k, and the offline winner's line is drawn thick — but not on the swept gain itself, so
+    :meth:`draw_curves` renders them into a saved background only when one of those changed
+    (:meth:`stale`), and :meth:`png` draws the dashed mark over it.
+    """
+
+    def __init__(self, rankers, grade: str, width_px: int = 460, height_px: int = 320):
+        self.figure = new_figure(width_px, height_px)
+        self._axes = axes = self.figure.subplots()
+        self._grade = grade
+        self._lines = {name: axes.plot([], [], label=name)[0] for name in rankers}
+        self._mark = axes.axvline(0.0, color=CURRENT_COLOUR, lw=1, ls="--", animated=True)
+        self._true_winner = axes.plot([], [], color=BEST_COLOUR, lw=0)[0]
+        axes.set_xlabel(f"gain of {grade.replace('_', ' ')} (dashed: current)")
+        self._background = None
+        self._drawn_for = None
+
+    def stale(self, snapshot: RankingGainsSnapshot) -> bool:
+        """Whether the curves drawn are not those of ``snapshot``'s settings."""
+        return self._drawn_for != self._curves_key(snapshot)
+
+    def draw_curves(self, sweep: pd.DataFrame, snapshot: RankingGainsSnapshot) -> None:
+        """Render the background: each ranker's column of ``sweep`` (indexed by the swept
+        gain), the offline winner's thick, and the true winner named in the legend."""
+        axes = self._axes
+        for name, line in self._lines.items():
+            line.set_data(sweep.index, sweep[name])
+            line.set_linewidth(2.5 if name == snapshot.offline_winner else 1.2)
+        handles = list(self._lines.values())
+        if snapshot.true_winner is not None:
+            self._true_winner.set_label(f"true winner: {snapshot.true_winner}")
+            handles.append(self._true_winner)
+        axes.relim()
+        axes.autoscale_view()
+        axes.set_ylabel(f"offline NDCG@{snapshot.k}")
+        axes.legend(handles=handles, fontsize="small", loc="best")
+        self.figure.set_layout_engine("constrained")
+        self.figure.canvas.draw()
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self._drawn_for = self._curves_key(snapshot)
+
+    def png(self, snapshot: RankingGainsSnapshot) -> bytes:
+        """The background with the current gain marked, as PNG bytes."""
+        if self.stale(snapshot):
+            raise RuntimeError("draw_curves must be called with this snapshot's curves first")
+        self.figure.canvas.restore_region(self._background)
+        gain = snapshot.gains[self._grade]
+        self._mark.set_xdata([gain, gain])
+        self._axes.draw_artist(self._mark)
+        return canvas_png(self.figure)
+
+    def _curves_key(self, snapshot: RankingGainsSnapshot) -> tuple:
+        others = tuple((grade, gain) for grade, gain in snapshot.gains.items()
+                       if grade != self._grade)
+        return (others, snapshot.discount, snapshot.decay, snapshot.k, snapshot.offline_winner,
+                snapshot.true_winner)

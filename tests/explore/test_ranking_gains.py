@@ -116,3 +116,16 @@ def test_the_view_moves_the_state_and_its_readout(rows):
     assert view.state.k == 3 and "offline NDCG@3" in view.readout.value
     assert "true winner: <b>c</b>" in view.readout.value
     assert view.image.value[:4] == b"\x89PNG"
+
+
+def test_a_moved_gain_shows_the_figure_a_new_view_draws_for_that_gain(rows):
+    grade, scores, search = rows
+    moved = RankingGainsExplorer(grade, scores, search, gains=GAINS, truth={"a": 1, "b": 2, "c": 3})
+    start = bytes(moved.image.value)
+    for gain in (3.0, 0.5, 3.0):
+        moved.sliders["booked"].value = gain
+    fresh = RankingGainsExplorer(grade, scores, search, gains={**GAINS, "booked": 3.0},
+                                 truth={"a": 1, "b": 2, "c": 3})
+    assert bytes(moved.image.value) == bytes(fresh.image.value) != start
+    moved.k_slider.value = fresh.k_slider.value = 4
+    assert bytes(moved.image.value) == bytes(fresh.image.value)
