@@ -32,7 +32,7 @@ from browser import harness  # noqa: E402
 from common import row  # noqa: E402
 
 TARGET_S = 0.060
-PRESSES = 20
+PRESSES = 30
 AD_CLICK = "notebooks/03_ad_click/2_metrics.ipynb"
 VIDEO_RECS = "notebooks/01_video_recs/2_metrics.ipynb"
 GALLERY = "notebooks/explorers.ipynb"
