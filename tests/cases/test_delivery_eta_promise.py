@@ -24,6 +24,34 @@ def test_coverage_and_by_group():
     assert table.loc["b", "coverage"] == 1.0
 
 
+def test_coverage_by_agrees_with_a_pandas_groupby_and_leaves_missing_groups_out():
+    rng = np.random.default_rng(0)
+    actual, quote = rng.gamma(3.0, 10.0, 5_000), rng.normal(35.0, 8.0, 5_000)
+    groups = rng.choice(np.array(["north", "south", "east", None], dtype=object), 5_000)
+    table = coverage_by(actual, quote, groups)
+    frame = pd.DataFrame({"group": groups, "on_time": actual <= quote})
+    expected = frame.groupby("group")["on_time"].agg(orders="size", coverage="mean")
+    assert list(table.index) == ["east", "north", "south"]
+    assert np.array_equal(table["orders"].to_numpy(), expected["orders"].to_numpy())
+    assert np.allclose(table["coverage"].to_numpy(), expected["coverage"].to_numpy(), rtol=0,
+                       atol=1e-15)
+
+
+def test_per_group_corrections_are_each_groups_own_conformal_rule():
+    rng = np.random.default_rng(1)
+    predicted = rng.normal(30.0, 5.0, 3_000)
+    groups = rng.choice(np.array([3, 1, 2, 7]), 3_000)
+    actual = predicted + rng.gamma(2.0, 2.0 + groups, 3_000)
+    model = ConformalPromise(0.9, min_group_orders=5).fit(actual, predicted, groups)
+    for key in (1, 2, 3, 7):
+        own = (actual - predicted)[groups == key]
+        assert model.group_corrections_[key] == conformal_correction(own, 0.9)
+    quotes = model.predict(predicted[:4], [7, 1, 9, 3])
+    shifts = [model.group_corrections_[7], model.group_corrections_[1], model.correction_,
+              model.group_corrections_[3]]
+    assert np.allclose(quotes - predicted[:4], shifts, rtol=0, atol=1e-12)
+
+
 def test_asymmetric_huber_by_hand():
     # r = 1 (late, quadratic): 2 * 0.5; r = -4 (early, linear): 2 * (4 - 1); r = 3 (late, linear)
     value = asymmetric_huber([11, 6, 13], [10, 10, 10], delta=2.0, late_weight=2.0)

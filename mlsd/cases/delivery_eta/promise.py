@@ -53,16 +53,15 @@ def coverage(actual, quote) -> float:
 
 def coverage_by(actual, quote, groups) -> pd.DataFrame:
     """Per value of ``groups`` (one per order, e.g. market or hour): ``orders`` (count) and
-    ``coverage`` (:func:`coverage` of its orders), indexed by group, sorted."""
+    ``coverage`` (:func:`coverage` of its orders), indexed by group, sorted; orders whose group
+    is missing (NaN or None) are left out, as pandas' ``groupby`` leaves them."""
     first, second = _pair(actual, quote, "quote")
-    keys = np.asarray(groups)
-    if keys.ndim != 1 or len(keys) != len(first):
-        raise ValueError(f"groups must hold one value per order ({len(first)}); got shape "
-                         f"{keys.shape}")
-    frame = pd.DataFrame({"group": keys, "on_time": first <= second})
-    table = frame.groupby("group")["on_time"].agg(orders="size", coverage="mean")
-    table["coverage"] = table["coverage"].astype(float)
-    return table
+    codes, uniques = _group_codes(groups, len(first))
+    kept = codes >= 0
+    orders = np.bincount(codes[kept], minlength=len(uniques))
+    on_time = np.bincount(codes[kept], weights=(first <= second)[kept], minlength=len(uniques))
+    index = pd.Index(uniques, name="group")
+    return pd.DataFrame({"orders": orders, "coverage": on_time / orders}, index=index)
 
 
 def asymmetric_huber(actual, predicted, delta: float = 5.0, late_weight: float = 2.0) -> float:
@@ -111,9 +110,12 @@ class ConformalPromise:
         self.correction_ = conformal_correction(residuals, self.alpha)
         self.group_corrections_ = {}
         if groups is not None:
-            keys = _groups(groups, len(first))
-            for key in pd.unique(keys):
-                own = residuals[keys == key]
+            codes, uniques = _group_codes(groups, len(first))
+            kept = codes >= 0
+            order = np.argsort(codes[kept], kind="stable")
+            counts = np.bincount(codes[kept], minlength=len(uniques))
+            by_group = np.split(residuals[kept][order], np.cumsum(counts)[:-1])
+            for key, own in zip(uniques, by_group):
                 if len(own) >= self.min_group_orders:
                     self.group_corrections_[key] = conformal_correction(own, self.alpha)
         return self
@@ -124,16 +126,20 @@ class ConformalPromise:
         points = as_1d(predicted, "predicted")
         if groups is None:
             return points + self.correction_
-        keys = _groups(groups, len(points))
-        shift = np.array([self.group_corrections_.get(key, self.correction_) for key in keys])
+        codes, uniques = _group_codes(groups, len(points))
+        own = np.array([self.group_corrections_.get(key, self.correction_) for key in uniques])
+        shift = np.where(codes >= 0, own[codes] if len(own) else 0.0, self.correction_)
         return points + shift
 
 
-def _groups(groups, n):
+def _group_codes(groups, n) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` of ``pd.factorize(groups, sort=True)``: each order's group as a
+    position in the sorted distinct groups, -1 where the group is missing."""
     keys = np.asarray(groups)
     if keys.ndim != 1 or len(keys) != n:
         raise ValueError(f"groups must hold one value per order ({n}); got shape {keys.shape}")
-    return keys
+    codes, uniques = pd.factorize(keys, sort=True)
+    return codes, np.asarray(uniques)
 
 
 def calibration_split(train_table: pd.DataFrame, calibration_days: int, seed: int = 0):
