@@ -57,9 +57,11 @@ def coverage_by(actual, quote, groups) -> pd.DataFrame:
     is missing (NaN or None) are left out, as pandas' ``groupby`` leaves them."""
     first, second = _pair(actual, quote, "quote")
     codes, uniques = _group_codes(groups, len(first))
-    kept = codes >= 0
-    orders = np.bincount(codes[kept], minlength=len(uniques))
-    on_time = np.bincount(codes[kept], weights=(first <= second)[kept], minlength=len(uniques))
+    on_time = first <= second
+    if (codes < 0).any():
+        codes, on_time = codes[codes >= 0], on_time[codes >= 0]
+    orders = np.bincount(codes, minlength=len(uniques))
+    on_time = np.bincount(codes, weights=on_time, minlength=len(uniques))
     index = pd.Index(uniques, name="group")
     return pd.DataFrame({"orders": orders, "coverage": on_time / orders}, index=index)
 
@@ -81,14 +83,15 @@ def asymmetric_huber(actual, predicted, delta: float = 5.0, late_weight: float =
 def conformal_correction(residuals, alpha: float) -> float:
     """``q̂`` = the ``k``-th smallest of the ``n`` residuals, ``k = ⌈(n + 1) alpha⌉``; needs
     ``k <= n``, i.e. ``n >= ⌈alpha / (1 - alpha)⌉`` orders."""
-    values = np.sort(as_1d(residuals, "residuals"))
+    values = as_1d(residuals, "residuals")
     n = len(values)
     k = math.ceil((n + 1) * alpha - 1e-12)
     if k > n:
         need = math.ceil(alpha / (1 - alpha) - 1e-12)
         raise ValueError(f"residuals: {n} calibration orders are too few for alpha = {alpha}; "
                          f"at least {need} are needed (⌈(n + 1) alpha⌉ <= n)")
-    return float(values[max(k, 1) - 1])
+    position = max(k, 1) - 1
+    return float(np.partition(values, position)[position])
 
 
 class ConformalPromise:
@@ -110,12 +113,7 @@ class ConformalPromise:
         self.correction_ = conformal_correction(residuals, self.alpha)
         self.group_corrections_ = {}
         if groups is not None:
-            codes, uniques = _group_codes(groups, len(first))
-            kept = codes >= 0
-            order = np.argsort(codes[kept], kind="stable")
-            counts = np.bincount(codes[kept], minlength=len(uniques))
-            by_group = np.split(residuals[kept][order], np.cumsum(counts)[:-1])
-            for key, own in zip(uniques, by_group):
+            for key, own in zip(*_split_by_group(residuals, groups)):
                 if len(own) >= self.min_group_orders:
                     self.group_corrections_[key] = conformal_correction(own, self.alpha)
         return self
@@ -130,6 +128,19 @@ class ConformalPromise:
         own = np.array([self.group_corrections_.get(key, self.correction_) for key in uniques])
         shift = np.where(codes >= 0, own[codes] if len(own) else 0.0, self.correction_)
         return points + shift
+
+
+def _split_by_group(values: np.ndarray, groups) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(uniques, parts)``: the sorted distinct groups and, for each, its orders' ``values``
+    (orders with a missing group belong to none)."""
+    codes, uniques = _group_codes(groups, len(values))
+    if (codes < 0).any():
+        codes, values = codes[codes >= 0], values[codes >= 0]
+    # a stable sort of codes as narrow integers is a radix sort: linear in the orders
+    narrow = codes.astype(np.min_scalar_type(max(len(uniques) - 1, 0)))
+    counts = np.bincount(codes, minlength=len(uniques))
+    parts = np.split(values[np.argsort(narrow, kind="stable")], np.cumsum(counts)[:-1])
+    return uniques, parts
 
 
 def _group_codes(groups, n) -> tuple[np.ndarray, np.ndarray]:
