@@ -9,26 +9,43 @@ and the simple exercise checks ``check_close``, ``check_equal`` and ``check_true
 own code is reached through its façade, ``from mlsd.cases import video_recs as case``.
 """
 
-from mlsd import plots, practice, tables
-from mlsd.claims import ClaimFailed, claim, read_claims
-from mlsd.exercises import check_close, check_equal, check_true
-from mlsd.params import ParameterError, check_parameters
-from mlsd.records import read_records, record, record_table
+from __future__ import annotations
 
-__all__ = [
-    "ClaimFailed",
-    "ParameterError",
-    "check_close",
-    "claim",
-    "check_equal",
-    "check_parameters",
-    "check_true",
-    "plots",
-    "practice",
-    "read_claims",
-    "read_records",
-    "record",
-    "record_table",
-    "tables",
-]
+import importlib
+
+_HOMES = {
+    "ClaimFailed": "mlsd.claims",
+    "claim": "mlsd.claims",
+    "read_claims": "mlsd.claims",
+    "check_close": "mlsd.exercises",
+    "check_equal": "mlsd.exercises",
+    "check_true": "mlsd.exercises",
+    "ParameterError": "mlsd.params",
+    "check_parameters": "mlsd.params",
+    "read_records": "mlsd.records",
+    "record": "mlsd.records",
+    "record_table": "mlsd.records",
+}
+"""Where each top-level name is defined; ``plots``, ``practice`` and ``tables`` are modules."""
+_MODULES = ("plots", "practice", "tables")
+
+__all__ = sorted([*_HOMES, *_MODULES])
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Import a top-level name when it is first used (PEP 562), so that ``import mlsd`` costs
+    nothing: a command (``mlsd explore``) or a kernel that needs one helper does not import
+    pandas and matplotlib for the others."""
+    if name in _MODULES:
+        value = importlib.import_module(f"mlsd.{name}")
+    elif name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+    else:
+        raise AttributeError(f"module 'mlsd' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

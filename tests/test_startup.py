@@ -1,5 +1,6 @@
 """The kit's commands start without what they do not need: no Earley parser of RFC 3987 behind
-nbformat, no widgets or SciPy behind `mlsd explore`; a notebook still validates."""
+nbformat, no widgets or SciPy behind `mlsd explore`, no library behind `import mlsd`; a notebook still
+validates."""
 
 import subprocess
 import sys
@@ -33,3 +34,16 @@ def test_the_app_server_module_loads_no_explorer_and_the_explorers_load_on_use()
         "print(ThresholdExplorer.__module__, FunnelStage.__module__, set(explore.__all__) <= set(dir(explore)))"
     )
     assert loaded.splitlines() == ["[]", "mlsd.explore.threshold mlsd.explore.latency True"]
+
+
+def test_importing_the_kit_loads_no_library_and_each_top_level_name_loads_on_use():
+    loaded = _python(
+        "import sys, mlsd, mlsd.startup\n"
+        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'ipywidgets') if m in sys.modules))\n"
+        "print(all(getattr(mlsd, name) is not None for name in mlsd.__all__), mlsd.record.__module__,"
+        " mlsd.plots.__name__, set(mlsd.__all__) <= set(dir(mlsd)))\n"
+        "try:\n    mlsd.recrod\nexcept AttributeError as error:\n    print(error)"
+    )
+    assert loaded.splitlines() == [
+        "[]", "True mlsd.records mlsd.plots True", "module 'mlsd' has no attribute 'recrod'",
+    ]
