@@ -78,28 +78,44 @@ ordering, records) and never another case; nothing in :mod:`mlsd.explore` import
 :mod:`mlsd.cases.gallery` sits above the cases and builds the explorer gallery from :data:`CASES`.
 """
 
-from mlsd.cases import ad_click, delivery_eta, feed_ranking, rental_search, video_recs
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
 from mlsd.cases.contract import CaseInfo
 from mlsd.validation import is_integer
 
-CASES: tuple[CaseInfo, ...] = (
-    video_recs.CASE, feed_ranking.CASE, ad_click.CASE, rental_search.CASE, delivery_eta.CASE
-)
-"""Every case study, in curriculum order."""
+PACKAGES = ("video_recs", "feed_ranking", "ad_click", "rental_search", "delivery_eta")
+"""Every case study's package under ``mlsd.cases``, in curriculum order."""
 
-__all__ = ["CASES", "get_case"]
+__all__ = ["CASES", "PACKAGES", "get_case"]
+
+
+@cache
+def _all_cases() -> tuple[CaseInfo, ...]:
+    return tuple(importlib.import_module(f"mlsd.cases.{name}").CASE for name in PACKAGES)
+
+
+def __getattr__(name: str):
+    """``CASES``, every case's :class:`~mlsd.cases.contract.CaseInfo` in curriculum order, is
+    made when first used (PEP 562): it imports every case, and a notebook that imports its own
+    case (``from mlsd.cases import delivery_eta as case``) should not wait for the four others."""
+    if name == "CASES":
+        return _all_cases()
+    raise AttributeError(f"module 'mlsd.cases' has no attribute {name!r}")
 
 
 def get_case(name_or_number) -> CaseInfo:
     """The case named ``name_or_number``: its name (``"ad_click"``), its folder
     (``"03_ad_click"``), its two-digit number (``"03"``) or its number (``3``)."""
-    for case in CASES:
+    for case in _all_cases():
         if is_integer(name_or_number):
             if name_or_number == case.number:
                 return case
         elif name_or_number in (case.name, case.folder, f"{case.number:02d}"):
             return case
-    allowed = ", ".join(case.folder for case in CASES)
+    allowed = ", ".join(case.folder for case in _all_cases())
     raise ValueError(
         f"case must be one of {allowed} (by name, folder or number); got {name_or_number!r}"
     )
