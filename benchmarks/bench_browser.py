@@ -90,7 +90,7 @@ def _measure(page, name: str, cell: str | None, tab: str | None, readout: str) -
         scope = harness.mark_cell(page, cell, name.split()[0])
         handle = page.locator(f"{scope} .noUi-handle").first
     else:
-        page.locator(".widget-tab .lm-TabBar-tab").get_by_text(tab, exact=True).click()
+        harness.open_gallery_tab(page, tab)
         scope = ".widget-tab"
         handle = page.locator(f"{scope} .noUi-handle:visible").first
     watched = [{"selector": ".widget-html-content", "contains": readout}]

@@ -6,7 +6,9 @@ The contract itself — which modules a case package holds and what each exposes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -121,9 +123,18 @@ class Split:
     rule: str
 
 
-@dataclass(frozen=True)
+def _no_numbers(explorer) -> dict[str, int | float]:
+    return {}
+
+
+@dataclass(frozen=True, eq=False)
 class ExplorerTab:
     """One tab of the explorer gallery, as a case's ``explore.gallery_tabs`` returns it.
+
+    A case's ``gallery_tabs`` makes (or reads from the gallery's cache) the data its explorers
+    need, so that a bad size fails at once, and leaves the drawing of each explorer to ``build``:
+    the gallery builds a tab when it is first shown, so its first page waits for one explorer,
+    not for all of them.
 
     Attributes
     ----------
@@ -131,16 +142,33 @@ class ExplorerTab:
         The tab's title.
     what_to_try : str
         One line above the explorer: what it shows and which control to move.
-    explorer : object
-        The explorer view: its ``widget`` is what the tab shows, its ``state`` holds the numbers.
-    start : dict of str to int or float
-        The numbers the explorer shows before any control moves, by record name.
+    build : callable
+        ``build()`` makes the explorer view; :attr:`explorer` calls it once.
+    starting_numbers : callable
+        ``starting_numbers(explorer)``: the numbers the explorer shows before any control moves,
+        by record name (none by default); :attr:`start` holds them.
     """
 
     title: str
     what_to_try: str
-    explorer: object
-    start: dict[str, int | float]
+    build: Callable[[], object]
+    starting_numbers: Callable[[object], dict[str, int | float]] = _no_numbers
+
+    @cached_property
+    def explorer(self):
+        """The explorer view, built on first use: its ``widget`` is what the tab shows, its
+        ``state`` holds the numbers."""
+        return self.build()
+
+    @cached_property
+    def start(self) -> dict[str, int | float]:
+        """The numbers the explorer shows before any control moves, by record name."""
+        return self.starting_numbers(self.explorer)
+
+    @property
+    def built(self) -> bool:
+        """Whether :attr:`explorer` has been built."""
+        return "explorer" in self.__dict__
 
     def record(self) -> None:
         """Record every starting number under its name."""

@@ -2,7 +2,8 @@
 the interview practice app for ``mlsd practice``.
 
 Voilà runs the notebook (``notebooks/explorers.ipynb``, ``notebooks/practice_app.ipynb``) in a
-kernel and shows its outputs (the widgets, the markdown) without any code. The server listens on
+kernel and shows its outputs (the widgets, the markdown) without any code; the gallery is served
+without its cells tagged :data:`NOTEBOOK_ONLY` (:func:`app_notebook`). The server listens on
 127.0.0.1 only and asks for a token: the URL printed once the page answers carries it, as
 ``http://127.0.0.1:PORT/?token=TOKEN``.
 
@@ -25,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -43,6 +45,9 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """Besides SIGINT (KeyboardInterrupt), the signals that stop a served app."""
 GRACE_S = 10
 """Seconds the server and then its kernels get to exit on SIGTERM before SIGKILL."""
+NOTEBOOK_ONLY = "notebook-only"
+"""The tag of a cell an app leaves out: the gallery's table of where each tab starts, which
+would build every tab's explorer before the first page (a notebook run records those numbers)."""
 
 
 class Stopped(Exception):
@@ -114,14 +119,30 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
     raise RuntimeError(f"nothing answered at {url} within {timeout:g} s")
 
 
+def app_notebook(notebook: Path, folder: Path) -> Path:
+    """Write into ``folder`` the notebook an app serves: ``notebook`` without its cells tagged
+    :data:`NOTEBOOK_ONLY`. Returns its path."""
+    content = nbformat.read(notebook, as_version=4)
+    content.cells = [cell for cell in content.cells
+                     if NOTEBOOK_ONLY not in cell.metadata.get("tags", [])]
+    served = folder / notebook.name
+    nbformat.write(content, served)
+    return served
+
+
 def serve_gallery(root: Path, port: int, token: str, startup_timeout: float = 60.0) -> int:
     """Run Voilà on the explorer gallery until interrupted (``mlsd explore``). Returns its status.
 
-    The gallery's data come from the disk cache of :mod:`mlsd.explore.cache` (made on the first
-    start), so a later start does not simulate and train again.
+    Voilà serves :func:`app_notebook` of the gallery, from a folder removed when the command
+    ends. The gallery's data come from the disk cache of :mod:`mlsd.explore.cache` (made on the
+    first start), so a later start does not simulate and train again.
     """
+    if not (root / GALLERY).is_file():
+        raise FileNotFoundError(f"the explorer gallery {root / GALLERY} is missing")
     cache = {CACHE_VARIABLE: str(default_folder())}
-    return serve_notebook(root / GALLERY, "the explorer gallery", port, token, startup_timeout, cache)
+    with tempfile.TemporaryDirectory(prefix="mlsd-explore-") as folder:
+        served = app_notebook(root / GALLERY, Path(folder))
+        return serve_notebook(served, "the explorer gallery", port, token, startup_timeout, cache)
 
 
 def serve_notebook(notebook: Path, what: str, port: int, token: str, startup_timeout: float = 60.0,

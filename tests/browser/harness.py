@@ -130,8 +130,9 @@ def start_lab(home: Path, notebooks: list[str], timeout: float = 90.0) -> Server
 
 
 def start_voila(home: Path, notebook: str, timeout: float = 90.0) -> Server:
-    """Voilà serving a copy of ``notebook``, trusted first as ``mlsd explore`` does."""
-    copy = copy_notebooks(home, [notebook]) / notebook
+    """Voilà serving a copy of ``notebook`` as ``mlsd explore`` serves the gallery: without its
+    cells tagged ``notebook-only`` (:func:`mlsd.explore.app.app_notebook`), trusted first."""
+    copy = app.app_notebook(copy_notebooks(home, [notebook]) / notebook, (home / "kit" / notebook).parent)
     (home / "data").mkdir(parents=True, exist_ok=True)
     app.trust(copy, data_dir=home / "data")
     port, token = app.free_port(), app.new_token()
@@ -230,6 +231,14 @@ _WATCH = """
 
 
 THRESHOLD_READOUT = [{"selector": ".widget-html-content", "contains": "· recall"}]
+
+
+def open_gallery_tab(page, title: str, timeout_ms: int = 90_000) -> None:
+    """Click the gallery's tab ``title`` and wait until its explorer is shown: the gallery builds
+    a tab's explorer when the tab is first opened, and says it is preparing it until then."""
+    page.locator(".widget-tab .lm-TabBar-tab").get_by_text(title, exact=True).click()
+    preparing = page.locator(".widget-tab .widget-html-content:visible", has_text="Preparing this explorer")
+    preparing.wait_for(state="detached", timeout=timeout_ms)
 
 
 def threshold_readout(text: str) -> dict:

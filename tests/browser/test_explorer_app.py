@@ -67,7 +67,7 @@ def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app
     assert titles.all_inner_texts() == list(what_to_try)
     for index in range(titles.count()):
         title = titles.nth(index).inner_text()
-        titles.nth(index).click()
+        harness.open_gallery_tab(page, title)
         page.get_by_text(what_to_try[title][:40]).wait_for(state="visible")
         overflow = page.evaluate(
             "() => ({page: document.documentElement.scrollWidth, window: window.innerWidth})"
@@ -78,7 +78,7 @@ def test_app_shows_every_explorer_without_code_and_fits_1280_pixels(explorer_app
 def test_app_threshold_moved_by_keyboard_matches_a_state_built_from_the_same_data(explorer_app, page_for):
     page = page_for(explorer_app)
     _open(page, explorer_app)
-    page.locator(".widget-tab .lm-TabBar-tab", has_text="Threshold").click()
+    harness.open_gallery_tab(page, "Threshold")
     scope = ".widget-tab"
     handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first
     moved = harness.threshold_readout(harness.press_and_time(page, scope, handle, "ArrowLeft", harness.THRESHOLD_READOUT)["texts"][0])
@@ -107,7 +107,7 @@ def test_app_value_model_weight_moved_by_keyboard_matches_a_state_built_from_the
 ):
     page = page_for(explorer_app)
     _open(page, explorer_app)
-    page.locator(".widget-tab .lm-TabBar-tab", has_text="Value model").click()
+    harness.open_gallery_tab(page, "Value model")
     scope = ".widget-tab"
     handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first  # the click weight
     pressed = harness.press_and_time(page, scope, handle, "ArrowRight", VALUE_READOUT)
@@ -143,7 +143,7 @@ def test_app_booking_gain_moved_by_keyboard_matches_a_state_built_from_the_same_
 ):
     page = page_for(explorer_app)
     _open(page, explorer_app)
-    page.locator(".widget-tab .lm-TabBar-tab", has_text="Ranking gains").click()
+    harness.open_gallery_tab(page, "Ranking gains")
     scope = ".widget-tab"
     handle = page.locator(f"{scope} .widget-slider .noUi-handle:visible").first  # booked's gain
     pressed = harness.press_and_time(page, scope, handle, "ArrowRight", GAINS_READOUT)

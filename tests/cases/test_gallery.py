@@ -6,6 +6,7 @@ import pytest
 from sklearn.metrics import precision_score, recall_score
 
 from mlsd.cases import CASES, gallery
+from mlsd.cases.contract import ExplorerTab
 from mlsd.cases.ad_click import explore as ad_click_explore
 from mlsd.cases.feed_ranking import explore as feed_explore
 from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
@@ -24,6 +25,7 @@ from mlsd.explore import (
 )
 from mlsd.explore.value_model import SNAPSHOT_NUMBERS
 from mlsd.records import read_records
+from mlsd.reproducibility import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
 from mlsd.runs.catalog import default_root, load
 
 ROOT = default_root()
@@ -57,10 +59,46 @@ def test_every_explorer_has_a_tab_with_a_line_on_what_to_try_in_case_order(tabs)
     assert [type(tab.explorer) for tab in tabs] == kinds
     layout = gallery.gallery(tabs)
     assert list(layout.titles) == [tab.title for tab in tabs] == TITLES
-    for page, tab in zip(layout.children, tabs):
+    for index, (page, tab) in enumerate(zip(layout.children, tabs)):
+        layout.selected_index = index
         introduction, shown = page.children
         assert introduction.value.startswith("<p") and shown is tab.explorer.widget
         assert tab.what_to_try and tab.what_to_try[:20] in introduction.value
+
+
+def test_the_page_builds_the_first_explorer_and_each_other_one_when_its_tab_is_opened():
+    tabs = gallery.gallery_tabs(seed=3, n_impressions=20_000, n_events=10_000,
+                                n_feed_impressions=20_000, n_searches=2_000, n_orders=5_000)
+    assert not any(tab.built for tab in tabs)  # the data are made, no explorer yet
+    layout = gallery.gallery(tabs)
+    assert [tab.built for tab in tabs] == [True] + [False] * 7
+    assert layout.children[0].children[1] is tabs[0].explorer.widget
+    assert layout.children[3].children[1].value == gallery.PREPARING
+    layout.selected_index = 3
+    assert [tab.built for tab in tabs] == [True, False, False, True, False, False, False, False]
+    assert layout.children[3].children[1] is tabs[3].explorer.widget
+    layout.selected_index = 0
+    layout.selected_index = 3  # a second visit keeps the explorer, its moves and its figure
+    assert layout.children[3].children[1] is tabs[3].explorer.widget
+
+
+def test_a_tab_whose_explorer_fails_says_why_on_its_page_and_tries_again_when_reopened():
+    calls = []
+
+    def failing():
+        calls.append(1)
+        raise ValueError("n_orders must be at least 5000; got 10")
+
+    tabs = [gallery.ab_planner_tab(3), ExplorerTab("Broken", "Nothing to try.", failing)]
+    layout = gallery.gallery(tabs)
+    with pytest.raises(ValueError, match="n_orders"):
+        layout.selected_index = 1
+    shown = layout.children[1].children[1].value
+    assert "could not be built: n_orders must be at least 5000; got 10" in shown
+    layout.selected_index = 0
+    with pytest.raises(ValueError):
+        layout.selected_index = 1
+    assert len(calls) == 2 and not tabs[1].built
 
 
 def test_each_tab_starts_at_the_numbers_its_explorer_shows(tabs):
@@ -100,7 +138,9 @@ def test_recorded_start_is_the_cheapest_threshold_with_its_precision_and_recall(
     y_true, raw_by_rate = ad_click_explore.click_predictions(seed, n_impressions)
     scores = raw_by_rate[1.0]
     start = ad_click_explore.cheapest_threshold(y_true, scores)
-    assert records["threshold_start"] == start
+    # recorded on another machine: equal within the kit's tolerance (BLAS kernels differ by CPU)
+    assert records["threshold_start"] == pytest.approx(start, rel=RELATIVE_TOLERANCE,
+                                                       abs=ABSOLUTE_TOLERANCE)
     flagged = (scores >= start).astype(int)
     precision = precision_score(y_true, flagged)
     assert records["threshold_precision"] == pytest.approx(precision, abs=1e-12)

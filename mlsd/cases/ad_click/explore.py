@@ -31,11 +31,12 @@ def gallery_tabs(seed: int = 7, n_impressions: int = 60_000) -> list[ExplorerTab
     seed = check_int("seed", seed, 0)
     y_eval, raw_by_rate = click_predictions(seed, n_impressions)
     scores = raw_by_rate[1.0]
-    cheapest = cheapest_threshold(y_eval, scores)
-    threshold = ThresholdExplorer(
-        y_eval, scores, threshold=cheapest, cost_fp=COST_FP, cost_fn=COST_FN
-    )
-    start = threshold.state.snapshot()
+
+    def threshold_explorer() -> ThresholdExplorer:
+        cheapest = cheapest_threshold(y_eval, scores)
+        return ThresholdExplorer(y_eval, scores, threshold=cheapest, cost_fp=COST_FP,
+                                 cost_fn=COST_FN)
+
     return [
         ExplorerTab(
             "Threshold",
@@ -43,22 +44,23 @@ def gallery_tabs(seed: int = 7, n_impressions: int = 60_000) -> list[ExplorerTab
             "threshold. Move the slider (or click it and use the arrow keys) and watch precision, "
             "recall and the expected cost; change what each mistake costs and find the cheapest "
             "threshold.",
-            threshold,
-            {
-                "threshold_start": start.threshold,
-                "threshold_precision": start.precision,
-                "threshold_recall": start.recall,
-            },
+            threshold_explorer,
+            _threshold_start,
         ),
         ExplorerTab(
             "Calibration",
             "Training on all clicks but only some of the non-clicks makes every predicted rate too "
             "high. Pick how many non-clicks were kept and compare the predictions before and after "
             "the correction q = p / (p + (1 − p) / w).",
-            CalibrationExplorer(y_eval, raw_by_rate),
-            {},
+            lambda: CalibrationExplorer(y_eval, raw_by_rate),
         ),
     ]
+
+
+def _threshold_start(explorer: ThresholdExplorer) -> dict[str, float]:
+    start = explorer.state.snapshot()
+    return {"threshold_start": start.threshold, "threshold_precision": start.precision,
+            "threshold_recall": start.recall}
 
 
 @cached_inputs

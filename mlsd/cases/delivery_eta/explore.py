@@ -73,7 +73,20 @@ def gallery_tabs(seed: int = 7, n_orders: int = 30_000) -> list[ExplorerTab]:
     seed = check_int("seed", seed, 0)
     n_orders = check_int("n_orders", n_orders, MIN_ORDERS)
     actual, quotes = gallery_quotes(seed, n_orders)
-    explorer = promise_explorer(actual, quotes)
+    return [
+        ExplorerTab(
+            "Promise",
+            "Delivery ETA: the time promised at checkout is a base prediction plus a buffer. "
+            "Slide the buffer and watch the late rate fall while the conversion falls too; the "
+            "green line marks the cheapest promise. Raise the cost of a late order, or switch "
+            "to the calibrated 0.8 quantile, and see where the cheapest buffer moves.",
+            lambda: promise_explorer(actual, quotes),
+            _promise_start,
+        )
+    ]
+
+
+def _promise_start(explorer: PromiseExplorer) -> dict[str, float]:
     start = explorer.state.snapshot()
     numbers = {"promise_late_rate": start.late_rate, "promise_mean_quote": start.mean_quote,
                "promise_conversion": start.conversion,
@@ -83,17 +96,7 @@ def gallery_tabs(seed: int = 7, n_orders: int = 30_000) -> list[ExplorerTab]:
         numbers.update({f"promise_{key}_best_buffer": best.buffer,
                         f"promise_{key}_best_cost": best.expected_cost,
                         f"promise_{key}_best_late_rate": best.late_rate})
-    return [
-        ExplorerTab(
-            "Promise",
-            "Delivery ETA: the time promised at checkout is a base prediction plus a buffer. "
-            "Slide the buffer and watch the late rate fall while the conversion falls too; the "
-            "green line marks the cheapest promise. Raise the cost of a late order, or switch "
-            "to the calibrated 0.8 quantile, and see where the cheapest buffer moves.",
-            explorer,
-            numbers,
-        )
-    ]
+    return numbers
 
 
 @cached_inputs

@@ -50,9 +50,7 @@ def gallery_tabs(seed: int = 7, n_feed_impressions: int = 50_000) -> list[Explor
     :data:`~mlsd.explore.value_model.SNAPSHOT_NUMBERS`."""
     seed = check_int("seed", seed, 0)
     n_feed_impressions = check_int("n_feed_impressions", n_feed_impressions, MIN_FEED_IMPRESSIONS)
-    explorer = ValueModelExplorer(**value_model_inputs(seed, n_feed_impressions),
-                                  weights=DEFAULT_WEIGHTS)
-    start = explorer.state.snapshot()
+    inputs = value_model_inputs(seed, n_feed_impressions)
     return [
         ExplorerTab(
             "Value model",
@@ -60,10 +58,15 @@ def gallery_tabs(seed: int = 7, n_feed_impressions: int = 50_000) -> list[Explor
             "weighted and summed. Move the hide weight (or click a slider and use the arrow keys) "
             "and watch expected hides and viral actions per session move along the frontier; "
             "then change the share weight and see who gets the top slots.",
-            explorer,
-            {f"value_{name}": getattr(start, name) for name in SNAPSHOT_NUMBERS},
+            lambda: ValueModelExplorer(**inputs, weights=DEFAULT_WEIGHTS),
+            _value_start,
         )
     ]
+
+
+def _value_start(explorer: ValueModelExplorer) -> dict[str, float]:
+    start = explorer.state.snapshot()
+    return {f"value_{name}": getattr(start, name) for name in SNAPSHOT_NUMBERS}
 
 
 @cached_inputs

@@ -54,10 +54,7 @@ def gallery_tabs(seed: int = 7, n_searches: int = 8_000) -> list[ExplorerTab]:
     ``gains_<ranker>_ndcg@10`` and ``gains_<ranker>_bookings``."""
     seed = check_int("seed", seed, 0)
     n_searches = check_int("n_searches", n_searches, MIN_SEARCHES)
-    explorer = RankingGainsExplorer(**gallery_inputs(seed, n_searches), fixed=("viewed",))
-    start = explorer.state.snapshot()
-    numbers = {f"gains_{_key(name)}_ndcg@{K}": value for name, value in start.offline.items()}
-    numbers.update({f"gains_{_key(name)}_bookings": value for name, value in start.truth.items()})
+    inputs = gallery_inputs(seed, n_searches)
     return [
         ExplorerTab(
             "Ranking gains",
@@ -65,10 +62,17 @@ def gallery_tabs(seed: int = 7, n_searches: int = 8_000) -> list[ExplorerTab]:
             "logged outcomes with the gains you set, beside the bookings each would truly earn. "
             "Move the gain of a booking or of a rejection and watch which ranker the offline "
             "metric prefers; then try a flatter discount.",
-            explorer,
-            numbers,
+            lambda: RankingGainsExplorer(**inputs, fixed=("viewed",)),
+            _gains_start,
         )
     ]
+
+
+def _gains_start(explorer: RankingGainsExplorer) -> dict[str, float]:
+    start = explorer.state.snapshot()
+    numbers = {f"gains_{_key(name)}_ndcg@{K}": value for name, value in start.offline.items()}
+    numbers.update({f"gains_{_key(name)}_bookings": value for name, value in start.truth.items()})
+    return numbers
 
 
 @cached_inputs

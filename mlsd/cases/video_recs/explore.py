@@ -32,30 +32,35 @@ N_USERS, N_VIDEOS = 500, 1_000
 def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
     """The ranking-metric and latency-budget tabs (see the module docstring)."""
     seed = check_int("seed", seed, 0)
-    ranking = RankingExplorer(**ranking_rows(seed, n_events), k=RANKING_K)
-    means = ranking.state.snapshot()
-    funnel = FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed)
-    budget = funnel.state.snapshot()
+    rows = ranking_rows(seed, n_events)
     return [
         ExplorerTab(
             "Ranking metrics",
             "Video recommendations: the most-popular list against matrix factorisation. Change k "
             "(how many items a screen shows) and the metric; below, edit a short list by hand to "
             "see how each metric rewards moving one hit up or down.",
-            ranking,
-            {
-                f"{result.name.replace(' ', '_')}_{means.metric}@{means.k}": result.mean
-                for result in means.recommenders
-            },
+            lambda: RankingExplorer(**rows, k=RANKING_K),
+            _ranking_start,
         ),
         ExplorerTab(
             "Latency budget",
             "A request passes through the stages of a serving funnel. Choose how many items each "
             "stage handles and see whether the 99th-percentile latency still meets the budget.",
-            funnel,
-            {"funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget},
+            lambda: FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed),
+            _funnel_start,
         ),
     ]
+
+
+def _ranking_start(explorer: RankingExplorer) -> dict[str, float]:
+    means = explorer.state.snapshot()
+    return {f"{result.name.replace(' ', '_')}_{means.metric}@{means.k}": result.mean
+            for result in means.recommenders}
+
+
+def _funnel_start(explorer: FunnelBudgetExplorer) -> dict[str, float | bool]:
+    budget = explorer.state.snapshot()
+    return {"funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget}
 
 
 @cached_inputs
