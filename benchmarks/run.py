@@ -5,7 +5,8 @@ Each row times our code and a reference (scikit-learn, a straightforward pandas 
 LightGBM's NDCG evaluation, a plain ``pd.read_csv``, one ``papermill`` command per notebook run, or
 ``nbgrader autograde``) on the same seeded data, checks both give the same answers, and prints the
 ratio. The rows of ``make run`` and of each notebook in it (``bench_run``) and of the explorers in
-the browser compare a time with its target instead: above 1, within it.
+the browser and of ``mlsd explore``'s start compare a time with its target instead: above 1,
+within it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_browser
 import bench_cases
+import bench_explore_start
 import bench_explorers
 import bench_grading
 import bench_ranking
@@ -28,7 +30,7 @@ from common import format_rows
 
 BENCHMARKS = (
     bench_thresholds, bench_ranking, bench_readers, bench_explorers, bench_sweep, bench_browser,
-    bench_grading, bench_cases, bench_run,
+    bench_explore_start, bench_grading, bench_cases, bench_run,
 )
 
 
