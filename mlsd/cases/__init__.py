@@ -59,7 +59,8 @@ one loader module per real dataset
     variants, which :mod:`mlsd.cases.practice` collects).
 ``explore``
     ``gallery_tabs(seed, **sizes)``: the case's explorers for the gallery, a list of
-    :class:`~mlsd.cases.contract.ExplorerTab`.
+    :class:`~mlsd.cases.contract.ExplorerTab`; it makes their data at once (a bad size fails
+    there) and leaves building each explorer to the tab, when the gallery first shows it.
 ``exercise``
     The exercise's tasks, ``TASKS`` (a tuple of :class:`mlsd.exercise_tasks.Task`, each with its
     solution and the plausible wrong answers its check rejects), and ``build(**parameters)``: the
