@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
@@ -35,6 +37,10 @@ STAGE_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown
 LEGEND_COLUMNS = 3
 P99_COLOUR = "black"
 BUDGET_COLOUR = "tab:red"
+ROUND_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+"""The round numbers (times a power of ten) the funnel figure's axis ends at."""
+SAVED_BACKGROUNDS = 16
+"""How many axis ends' backgrounds the funnel figure keeps (about 0.7 MB each)."""
 OVER_BUDGET_HTML_COLOUR = "#c0392b"
 
 
@@ -258,12 +264,14 @@ class FunnelFigure:
 
     Notes
     -----
-    The figure is drawn in two layers. The title and the legend never change; they are rendered
-    once, with the axes hidden, into a saved background. A new snapshot restores that background
-    and draws only the axes (bars, lines, ticks) over it: the legend's text is half of a full
-    draw. The first draw lays the figure out (constrained layout) and the layout is then kept,
-    since laying the same elements out again would double the drawing time. The numbers of the
-    request p99 and the budget are in the readout beside the figure.
+    The figure is drawn in two layers. Everything but the bars, their labels and the two lines
+    -- title, legend, frame, ticks and their labels -- depends on the snapshot only through the
+    axis' right end, :func:`axis_right`, a round number: each right end's drawing of it is saved
+    (the last :data:`SAVED_BACKGROUNDS` of them), and a new snapshot restores it and draws the
+    bars, labels and lines alone over it. The first draw lays the figure out (constrained layout)
+    and the layout is then kept, since laying the same elements out again would double the
+    drawing time. The numbers of the request p99 and the budget are in the readout beside the
+    figure.
     """
 
     def __init__(self, names, width_px: int = 700, height_px: int = 250):
@@ -294,12 +302,15 @@ class FunnelFigure:
             fontsize="small",
             frameon=False,
         )
-        self._background = None
+        moving = [*self._bars, *self._bar_labels, self._p99_line, self._budget_line]
+        self._moving = sorted(moving, key=lambda artist: artist.get_zorder())  # as axes draw
+        self._laid_out = False
+        self._backgrounds: OrderedDict[float, object] = OrderedDict()
 
     def png(self, snapshot: FunnelSnapshot) -> bytes:
         """The figure for ``snapshot``, as PNG bytes."""
-        right = 1.15 * max(
-            snapshot.budget_ms, snapshot.request_p99_ms, sum(s.p50_ms for s in snapshot.stages)
+        right = axis_right(
+            max(snapshot.budget_ms, snapshot.request_p99_ms, sum(s.p50_ms for s in snapshot.stages))
         )
         left = 0.0
         for stage, bar, label in zip(snapshot.stages, self._bars, self._bar_labels, strict=True):
@@ -311,22 +322,41 @@ class FunnelFigure:
         self._p99_line.set_xdata([snapshot.request_p99_ms] * 2)
         self._budget_line.set_xdata([snapshot.budget_ms] * 2)
         self._axes.set_xlim(0.0, right)
-        if self._background is None:
-            self._draw_background()
-        canvas = self.figure.canvas
-        canvas.restore_region(self._background)
-        self.figure.draw_artist(self._axes)
+        self.figure.canvas.restore_region(self._background(right))
+        for artist in self._moving:
+            self._axes.draw_artist(artist)
         return canvas_png(self.figure)
 
-    def _draw_background(self) -> None:
-        """Lay the figure out once, then keep the layout and save it drawn without the axes."""
+    def _background(self, right: float):
+        """The figure drawn without the bars, labels and lines, its axis ending at ``right``
+        (the axes' x limits, set by the caller)."""
+        if right in self._backgrounds:
+            self._backgrounds.move_to_end(right)
+            return self._backgrounds[right]
         canvas = self.figure.canvas
+        if not self._laid_out:
+            canvas.draw()
+            self.figure.set_layout_engine("none")
+            self._laid_out = True
+        for artist in self._moving:
+            artist.set_visible(False)
         canvas.draw()
-        self.figure.set_layout_engine("none")
-        self._axes.set_visible(False)
-        canvas.draw()
-        self._background = canvas.copy_from_bbox(self.figure.bbox)
-        self._axes.set_visible(True)
+        for artist in self._moving:
+            artist.set_visible(True)
+        self._backgrounds[right] = canvas.copy_from_bbox(self.figure.bbox)
+        if len(self._backgrounds) > SAVED_BACKGROUNDS:
+            self._backgrounds.popitem(last=False)
+        return self._backgrounds[right]
+
+
+def axis_right(longest_ms: float) -> float:
+    """The axis' right end for a figure whose longest bar or line is ``longest_ms``: the
+    smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that leaves 15% of room
+    beyond it, so that the axis moves in round steps rather than with every move."""
+    room = 1.15 * max(longest_ms, 1e-9)
+    power = 10.0 ** math.floor(math.log10(room))
+    return next(float(f"{step * power:.12g}") for step in ROUND_STEPS
+                if step * power >= room * (1 - 1e-12))
 
 
 class FunnelBudgetExplorer:

@@ -246,3 +246,25 @@ def test_explorer_displays_as_its_widget_with_an_escaped_title(explorer):
 def test_a_budget_beyond_the_usual_range_widens_the_slider():
     view = FunnelBudgetExplorer(small_funnel(), 5_000.0, n_requests=N_REQUESTS)
     assert view.budget_slider.max >= 5_000.0 == view.budget_slider.value
+
+
+def test_a_funnel_drawn_over_a_saved_background_is_the_figure_drawn_afresh():
+    view = FunnelBudgetExplorer(small_funnel(), 60.0, n_requests=N_REQUESTS)
+    shown = {}
+    for items in (700, 1_000, 150, 700, 1_000):  # the axis' end changes, then comes back
+        view.items_sliders["score"].value = items
+        shown.setdefault(items, []).append(bytes(view.image.value))
+    assert shown[700][0] == shown[700][1] and shown[1_000][0] == shown[1_000][1]
+    assert len({images[0] for images in shown.values()}) == 3
+    view._figure._backgrounds.clear()  # draw the background of 700 again, from nothing
+    view.items_sliders["score"].value = 700
+    assert bytes(view.image.value) == shown[700][0]
+
+
+@pytest.mark.parametrize(("longest_ms", "right"), [
+    (8.6, 10.0), (10.0, 12.0), (52.17, 60.0), (60.0 / 1.15, 60.0), (87.0, 120.0), (0.5, 0.6),
+    (1_234.0, 1_500.0)])
+def test_the_funnel_axis_ends_at_the_first_round_number_with_15_percent_of_room(longest_ms, right):
+    from mlsd.explore.latency import axis_right
+
+    assert axis_right(longest_ms) == right
