@@ -67,7 +67,7 @@ def run(scale: float = 1.0) -> list[dict]:
         voila = harness.start_voila(Path(home) / "voila", GALLERY)
         try:
             for notebook in (AD_CLICK, VIDEO_RECS, GALLERY):
-                page = browser.new_page(viewport=harness.VIEWPORT)
+                page = harness.new_page(browser)
                 if notebook == GALLERY:
                     page.goto(voila.url)
                     page.wait_for_selector(".widget-tab .noUi-handle", timeout=120_000)

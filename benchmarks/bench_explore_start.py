@@ -72,9 +72,9 @@ def time_one_start(browser, home: Path) -> tuple[float, float]:
                                start_new_session=True)
     try:
         url_s = _seconds_to_url(process, app.app_url(port, token), started)
-        page = browser.new_page(viewport=harness.VIEWPORT)
+        page = harness.new_page(browser)
         try:
-            page.goto(app.app_url(port, token), timeout=120_000)
+            page.goto(app.app_url(port, token))
             handle = page.locator(".widget-tab .noUi-handle:visible").first
             handle.wait_for(timeout=120_000)
             harness.press_and_time(page, ".widget-tab", handle, "ArrowRight", FIRST_READOUT,

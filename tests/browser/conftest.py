@@ -56,7 +56,7 @@ def page_for(chromium, request, tmp_path):
     opened = []
 
     def open_page(server: harness.Server):
-        page = chromium.new_page(viewport=harness.VIEWPORT)
+        page = harness.new_page(chromium)
         opened.append((page, server))
         return page
 

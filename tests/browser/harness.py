@@ -24,6 +24,9 @@ KIT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("MLSD_CHROMIUM", "/usr/bin/chromium"))
 ENABLE_COMMAND = "sudo apt-get install -y chromium   (or set MLSD_CHROMIUM to a Chromium binary)"
 VIEWPORT = {"width": 1280, "height": 900}
+# Voilà sends its page only when the notebook has run; beside the whole suite on two cores that took
+# longer than Playwright's 30 s default for a page load.
+NAVIGATION_TIMEOUT_MS = 120_000
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -51,6 +54,13 @@ def missing_requirement() -> str | None:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+
+
+def new_page(browser):
+    """A 1280-pixel-wide page whose loads may take up to NAVIGATION_TIMEOUT_MS."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return page
 
 
 @dataclass
