@@ -11,7 +11,7 @@ own code is reached through its façade, ``from mlsd.cases import video_recs as 
 
 from __future__ import annotations
 
-import importlib
+from mlsd.lazy import lazy_exports
 
 _HOMES = {
     "ClaimFailed": "mlsd.claims",
@@ -26,26 +26,14 @@ _HOMES = {
     "record": "mlsd.records",
     "record_table": "mlsd.records",
 }
-"""Where each top-level name is defined; ``plots``, ``practice`` and ``tables`` are modules."""
+"""Where each top-level name is defined; ``plots``, ``practice`` and ``tables`` are modules. Each is
+imported when first used (:mod:`mlsd.lazy`), so that ``import mlsd`` costs nothing: a command
+(``mlsd explore``) or a kernel that needs one helper does not import pandas and matplotlib for the
+others."""
 _MODULES = ("plots", "practice", "tables")
 
 __all__ = sorted([*_HOMES, *_MODULES])
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
-    """Import a top-level name when it is first used (PEP 562), so that ``import mlsd`` costs
-    nothing: a command (``mlsd explore``) or a kernel that needs one helper does not import
-    pandas and matplotlib for the others."""
-    if name in _MODULES:
-        value = importlib.import_module(f"mlsd.{name}")
-    elif name in _HOMES:
-        value = getattr(importlib.import_module(_HOMES[name]), name)
-    else:
-        raise AttributeError(f"module 'mlsd' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, _MODULES)

@@ -46,32 +46,23 @@ usual), not when the package is.
 
 from __future__ import annotations
 
-import importlib
+from mlsd.lazy import lazy_exports
 
-_MODULE_OF = {
-    "ABPlanner": "ab_planner", "ABPlannerState": "ab_planner",
-    "CalibrationExplorer": "calibration", "CalibrationExplorerState": "calibration",
-    "FunnelBudgetExplorer": "latency", "FunnelBudgetState": "latency", "FunnelStage": "latency",
-    "PromiseExplorer": "promise", "PromiseExplorerState": "promise",
-    "HandMadeList": "ranking", "RankingExplorer": "ranking", "RankingExplorerState": "ranking",
-    "RankingGainsExplorer": "ranking_gains", "RankingGainsState": "ranking_gains",
-    "ThresholdExplorer": "threshold", "ThresholdExplorerState": "threshold",
-    "ValueModelExplorer": "value_model", "ValueModelExplorerState": "value_model",
+_HOMES = {
+    "ABPlanner": ".ab_planner", "ABPlannerState": ".ab_planner",
+    "CalibrationExplorer": ".calibration", "CalibrationExplorerState": ".calibration",
+    "FunnelBudgetExplorer": ".latency", "FunnelBudgetState": ".latency", "FunnelStage": ".latency",
+    "PromiseExplorer": ".promise", "PromiseExplorerState": ".promise",
+    "HandMadeList": ".ranking", "RankingExplorer": ".ranking", "RankingExplorerState": ".ranking",
+    "RankingGainsExplorer": ".ranking_gains", "RankingGainsState": ".ranking_gains",
+    "ThresholdExplorer": ".threshold", "ThresholdExplorerState": ".threshold",
+    "ValueModelExplorer": ".value_model", "ValueModelExplorerState": ".value_model",
 }
-"""Each explorer class and the submodule that defines it. They are imported on first use, so that
-``mlsd explore`` (which needs :mod:`mlsd.explore.app` only) starts without widgets or SciPy."""
+"""Each explorer class and the submodule that defines it. They are imported on first use
+(:mod:`mlsd.lazy`), so that ``mlsd explore`` (which needs :mod:`mlsd.explore.app` only) starts
+without widgets or SciPy."""
 
-
-def __getattr__(name: str):
-    if name not in _MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_MODULE_OF])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)
 
 
 __all__ = [
