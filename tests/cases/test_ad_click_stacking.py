@@ -12,7 +12,7 @@ from mlsd.cases.ad_click import (
     model_options,
     split,
 )
-from mlsd.cases.ad_click.model_options import COMPARISON_COLUMNS, OPTION_COLUMNS, OPTIONS
+from mlsd.cases.ad_click.stacking import COMPARISON_COLUMNS, OPTION_COLUMNS, OPTIONS
 
 
 @pytest.fixture(scope="module")

@@ -85,6 +85,20 @@ def test_the_facade_exports_what_it_lists_registers_its_case_and_names_every_mod
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_no_facade_name_is_hidden_by_a_module_of_its_package(case):
+    """The façade imports each name's module when the name is first read (:mod:`mlsd.lazy`), and
+    importing a submodule binds it in the package under its own name: a function named as its
+    module would then read as the module."""
+    facade = module(case, "__init__")
+    package = {info.name for info in pkgutil.iter_modules(facade.__path__)}
+    for name in sorted(package):
+        importlib.import_module(f"{case.package}.{name}")
+    hidden = sorted(set(facade._HOMES) & package)
+    assert not hidden, f"{case.package} exports {hidden}, which are also its modules' names"
+    assert all(not inspect.ismodule(getattr(facade, name)) for name in facade._HOMES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_the_schema_has_a_time_column_the_size_columns_and_a_label_rule(case):
     schema = module(case, "schema")
     assert "time" in schema.COLUMNS

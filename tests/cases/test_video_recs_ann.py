@@ -14,7 +14,7 @@ from mlsd.cases.video_recs import (
     split,
     watch_matrix,
 )
-from mlsd.cases.video_recs.retrieval_options import OPTION_COLUMNS, OPTIONS, ann_lists
+from mlsd.cases.video_recs.ann import OPTION_COLUMNS, OPTIONS, ann_lists
 
 SIZES = {"n_users": 300, "n_videos": 400, "n_events": 15_000}
 KEYS = ["user_id", "video_id", "rank"]

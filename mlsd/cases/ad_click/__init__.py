@@ -29,7 +29,7 @@ The package, one job per module:
   clicks only, and the size of the leak when eventual labels are used instead
 - :mod:`.intervals` — paired intervals that resample ads, for the experiments' comparisons
 - :mod:`.models` — smoothed-CTR baseline, hashed logistic regression, gradient-boosted trees
-- :mod:`.model_options` — GBDT + LR (trees' leaves feed a logistic regression); the options
+- :mod:`.stacking` — GBDT + LR (trees' leaves feed a logistic regression); the options
 - :mod:`.auction` — the second-price auction that consumes pCTR, and what miscalibration does to it
 - :mod:`.evaluation` — the scorecard: probability quality, accuracy's blind spot, slices
 - :mod:`.ablation` — what the crosses and the hash buckets of logistic regression buy
@@ -43,73 +43,63 @@ The package, one job per module:
 - :mod:`.explore` — the case's explorers for the gallery
 """
 
-from mlsd.cases.ad_click.ablation import every_ablation_hurts
-from mlsd.cases.ad_click.auction import mean_true_ctr_by_ad, miscalibration_effect
-from mlsd.cases.ad_click.criteo import describe_criteo
-from mlsd.cases.ad_click.criteo_models import CriteoClickRate, CriteoGBDT, CriteoLogisticRegression
-from mlsd.cases.ad_click.criteo_synthetic import write_synthetic_criteo
-from mlsd.cases.ad_click.data import CRITEO_MEANINGFUL_ROWS, SOURCES, load_data, split
-from mlsd.cases.ad_click.design import clarifying_questions, design_doc, scale_assumptions
-from mlsd.cases.ad_click.evaluation import (
-    NEVER_CLICK,
-    accuracy_at_half,
-    accuracy_gap,
-    slice_scorecards,
-)
-from mlsd.cases.ad_click import exercise
-from mlsd.cases.ad_click.exercise import build as build_exercise
-from mlsd.cases.ad_click.lessons import (
-    ab_test,
-    beside_published,
-    clicks,
-    downsampled_predictions_for,
-    downsampling_tradeoff_for,
-    feature_ablation,
-    held_out_predictions,
-    logistic_regression,
-    position_bias,
-    print_source_notes,
-    simulated_world,
-    slice_claims,
-    slice_table,
-    threshold_on_validation,
-    truth_claims,
-)
-from mlsd.cases.ad_click.model_options import GBDTLogisticRegression, compare_models, model_options
-from mlsd.cases.ad_click.models import HashedLogisticRegression, HistoricalGBDT, SmoothedCTRBaseline
-from mlsd.cases.ad_click.point_in_time import labels_known_at, late_click_share, leak_table
-from mlsd.cases.ad_click.published import PUBLISHED, published_sources, published_table
-from mlsd.cases.ad_click.schema import clicks_within
-from mlsd.cases.ad_click.serving import (
-    LATENCY_BUDGET_MS,
-    counter_drift,
-    funnel_stages,
-    request_latency,
-    tail_by_correlation,
-    train_serve_skew,
-)
-from mlsd.cases.ad_click.simulate import simulate_market
-from mlsd.cases.ad_click.tradeoffs import (
-    downsampled_predictions,
-    downsampling_tradeoff,
-    exploration_simulation,
-    freshness_decay,
-    history_at_equal_compute,
-    label_window_tradeoff,
-    retraining_cadence,
-)
+from __future__ import annotations
+
 from mlsd.cases.contract import CaseInfo
-from mlsd.design import DesignDoc
-from mlsd.evaluation import difference_sentence, scorecards, truth_is_best
-from mlsd.explore import (
-    CalibrationExplorer,
-    CalibrationExplorerState,
-    ThresholdExplorer,
-    ThresholdExplorerState,
-)
-from mlsd.metrics import ThresholdCurve, normalized_entropy, undo_downsampling
-from mlsd.monitoring import drift_report, first_alert
-from mlsd.sizing import size
+from mlsd.cases.ad_click.data import SOURCES
+from mlsd.lazy import lazy_exports
+
+_HOMES = {
+    "every_ablation_hurts": ".ablation",
+    **dict.fromkeys(("mean_true_ctr_by_ad", "miscalibration_effect"), ".auction"),
+    "describe_criteo": ".criteo",
+    **dict.fromkeys((
+        "CriteoClickRate", "CriteoGBDT", "CriteoLogisticRegression",
+    ), ".criteo_models"),
+    "write_synthetic_criteo": ".criteo_synthetic",
+    **dict.fromkeys(("CRITEO_MEANINGFUL_ROWS", "load_data", "split"), ".data"),
+    **dict.fromkeys(("clarifying_questions", "design_doc", "scale_assumptions"), ".design"),
+    **dict.fromkeys((
+        "NEVER_CLICK", "accuracy_at_half", "accuracy_gap", "slice_scorecards",
+    ), ".evaluation"),
+    "build_exercise": ".exercise:build",
+    **dict.fromkeys((
+        "ab_test", "beside_published", "clicks", "downsampled_predictions_for",
+        "downsampling_tradeoff_for", "feature_ablation", "held_out_predictions",
+        "logistic_regression", "position_bias", "print_source_notes", "simulated_world",
+        "slice_claims", "slice_table", "threshold_on_validation", "truth_claims",
+    ), ".lessons"),
+    **dict.fromkeys((
+        "GBDTLogisticRegression", "compare_models", "model_options",
+    ), ".stacking"),
+    **dict.fromkeys((
+        "HashedLogisticRegression", "HistoricalGBDT", "SmoothedCTRBaseline",
+    ), ".models"),
+    **dict.fromkeys(("labels_known_at", "late_click_share", "leak_table"), ".point_in_time"),
+    **dict.fromkeys(("PUBLISHED", "published_sources", "published_table"), ".published"),
+    "clicks_within": ".schema",
+    **dict.fromkeys((
+        "LATENCY_BUDGET_MS", "counter_drift", "funnel_stages", "request_latency",
+        "tail_by_correlation", "train_serve_skew",
+    ), ".serving"),
+    "simulate_market": ".simulate",
+    **dict.fromkeys((
+        "downsampled_predictions", "downsampling_tradeoff", "exploration_simulation",
+        "freshness_decay", "history_at_equal_compute", "label_window_tradeoff",
+        "retraining_cadence",
+    ), ".tradeoffs"),
+    "DesignDoc": "mlsd.design",
+    **dict.fromkeys(("difference_sentence", "scorecards", "truth_is_best"), "mlsd.evaluation"),
+    **dict.fromkeys((
+        "CalibrationExplorer", "CalibrationExplorerState", "ThresholdExplorer",
+        "ThresholdExplorerState",
+    ), "mlsd.explore"),
+    **dict.fromkeys(("ThresholdCurve", "normalized_entropy", "undo_downsampling"), "mlsd.metrics"),
+    **dict.fromkeys(("drift_report", "first_alert"), "mlsd.monitoring"),
+    "size": "mlsd.sizing",
+}
+"""Where each name of the façade lives (:mod:`mlsd.lazy`): it is imported when first used, so that
+importing one module of the case (the gallery imports its ``explore``) does not import them all."""
 
 CASE = CaseInfo(number=3, name="ad_click", title="Ad click prediction", sources=SOURCES)
 
@@ -195,3 +185,5 @@ __all__ = [
     "truth_is_best",
     "undo_downsampling",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES, modules=("exercise",))

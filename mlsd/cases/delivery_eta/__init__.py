@@ -42,87 +42,57 @@ The package, one job per module:
   checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 """
 
-from mlsd.cases.contract import CaseInfo, has_truth
-from mlsd.cases.delivery_eta.architecture import (
-    FEATURE_SETS,
-    MARKET_STATE,
-    decomposed_estimates,
-    feature_set_errors,
-    fit_feature_sets,
-    lagged_feed,
-    stale_feed_errors,
-)
-from mlsd.cases.delivery_eta.data import NO_TRUTH, SOURCES, load_data, split
-from mlsd.cases.delivery_eta.design import (
-    clarifying_questions,
-    design_doc,
-    interview_prompts,
-    scale_assumptions,
-)
-from mlsd.cases.delivery_eta.doordash import doordash_report
-from mlsd.cases.delivery_eta.evaluation import PUBLISHED_DOORDASH, point_scorecard, quote_scorecard
-from mlsd.cases.delivery_eta.exercise import TASKS
-from mlsd.cases.delivery_eta.exercise import build as build_exercise
-from mlsd.cases.delivery_eta.explore import gallery_tabs, promise_explorer
-from mlsd.cases.delivery_eta.features import (
-    FEATURES,
-    REAL_TIME_FEATURES,
-    STATIC_FEATURES,
-    order_features,
-    split_features,
-    store_history,
-    store_load,
-    store_means,
-)
-from mlsd.cases.delivery_eta.food_delivery import food_delivery_report
-from mlsd.cases.delivery_eta.framing import (
-    LABEL_TIMELINE,
-    PARTS,
-    duration_parts,
-    food_waits_share,
-    label_delay,
-)
-from mlsd.cases.delivery_eta.models import LOSSES, DistanceRule, DurationGBDT, store_average
-from mlsd.cases.delivery_eta.promise import (
-    ConformalPromise,
-    PromiseCosts,
-    asymmetric_huber,
-    calibration_split,
-    cheapest,
-    conformal_correction,
-    coverage,
-    coverage_by,
-    promise_curves,
-    promise_frontier,
-    promise_outcomes,
-)
-from mlsd.cases.delivery_eta.schema import duration_label, has_timestamps
-from mlsd.cases.delivery_eta.serving import LATENCY_BUDGET_MS, funnel_stages
-from mlsd.cases.delivery_eta.simulate import conversion_probability, simulate_orders
-from mlsd.cases.delivery_eta.tradeoffs import (
-    CalibratedQuantile,
-    PromiseModels,
-    business_frontier,
-    cheapest_promises,
-    dispatch_table,
-    fit_calibrated_quantile,
-    fit_promise_models,
-    monitoring_plan,
-    order_segment,
-    prep_dispatch_delay,
-    residual_alerts,
-    residual_shift,
-    retraining,
-    tail_strategies,
-    tail_table,
-)
-from mlsd.explore import (
-    FunnelBudgetExplorer,
-    FunnelBudgetState,
-    PromiseExplorer,
-    PromiseExplorerState,
-)
-from mlsd.sizing import size
+from __future__ import annotations
+
+from mlsd.cases.contract import CaseInfo
+from mlsd.cases.delivery_eta.data import SOURCES
+from mlsd.lazy import lazy_exports
+
+_HOMES = {
+    **dict.fromkeys((
+        "FEATURE_SETS", "MARKET_STATE", "decomposed_estimates", "feature_set_errors",
+        "fit_feature_sets", "lagged_feed", "stale_feed_errors",
+    ), ".architecture"),
+    **dict.fromkeys(("NO_TRUTH", "load_data", "split"), ".data"),
+    **dict.fromkeys((
+        "clarifying_questions", "design_doc", "interview_prompts", "scale_assumptions",
+    ), ".design"),
+    "doordash_report": ".doordash",
+    **dict.fromkeys(("PUBLISHED_DOORDASH", "point_scorecard", "quote_scorecard"), ".evaluation"),
+    "TASKS": ".exercise",
+    "build_exercise": ".exercise:build",
+    **dict.fromkeys(("gallery_tabs", "promise_explorer"), ".explore"),
+    **dict.fromkeys((
+        "FEATURES", "REAL_TIME_FEATURES", "STATIC_FEATURES", "order_features", "split_features",
+        "store_history", "store_load", "store_means",
+    ), ".features"),
+    "food_delivery_report": ".food_delivery",
+    **dict.fromkeys((
+        "LABEL_TIMELINE", "PARTS", "duration_parts", "food_waits_share", "label_delay",
+    ), ".framing"),
+    **dict.fromkeys(("LOSSES", "DistanceRule", "DurationGBDT", "store_average"), ".models"),
+    **dict.fromkeys((
+        "ConformalPromise", "PromiseCosts", "asymmetric_huber", "calibration_split", "cheapest",
+        "conformal_correction", "coverage", "coverage_by", "promise_curves", "promise_frontier",
+        "promise_outcomes",
+    ), ".promise"),
+    **dict.fromkeys(("duration_label", "has_timestamps"), ".schema"),
+    **dict.fromkeys(("LATENCY_BUDGET_MS", "funnel_stages"), ".serving"),
+    **dict.fromkeys(("conversion_probability", "simulate_orders"), ".simulate"),
+    **dict.fromkeys((
+        "CalibratedQuantile", "PromiseModels", "business_frontier", "cheapest_promises",
+        "dispatch_table", "fit_calibrated_quantile", "fit_promise_models", "monitoring_plan",
+        "order_segment", "prep_dispatch_delay", "residual_alerts", "residual_shift", "retraining",
+        "tail_strategies", "tail_table",
+    ), ".tradeoffs"),
+    "has_truth": "mlsd.cases.contract",
+    **dict.fromkeys((
+        "FunnelBudgetExplorer", "FunnelBudgetState", "PromiseExplorer", "PromiseExplorerState",
+    ), "mlsd.explore"),
+    "size": "mlsd.sizing",
+}
+"""Where each name of the façade lives (:mod:`mlsd.lazy`): it is imported when first used, so that
+importing one module of the case (the gallery imports its ``explore``) does not import them all."""
 
 CASE = CaseInfo(number=5, name="delivery_eta", title="Delivery ETA", sources=SOURCES)
 
@@ -145,3 +115,5 @@ __all__ = [
     "STATIC_FEATURES", "store_average", "store_history", "store_load", "store_means",
     "tail_strategies", "tail_table", "TASKS",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)

@@ -45,77 +45,62 @@ The package, one job per module:
   checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 """
 
-from mlsd.cases.contract import CaseInfo, has_truth
-from mlsd.cases.feed_ranking.candidates import no_single_source_reaches_the_union, source_recall
-from mlsd.cases.feed_ranking.creator_loop import guardrail_table, loop_claim
-from mlsd.cases.feed_ranking.data import NO_TRUTH, SOURCES, TEST_DAYS, load_data, split
-from mlsd.cases.feed_ranking.design import (
-    clarifying_questions,
-    design_doc,
-    interview_prompts,
-    notifications_doc,
-    scale_assumptions,
-)
-from mlsd.cases.feed_ranking.evaluation import (
-    DEFAULT_WEIGHTS,
-    auc_gap,
-    auc_gap_sentence,
-    feed_metrics,
-    feed_table,
-    head_scorecard,
-    member_rate_scores,
-    truth_predictions,
-    value_scores,
-)
-from mlsd.cases.feed_ranking.exercise import build as build_exercise
-from mlsd.cases.feed_ranking.explore import value_model_explorer
-from mlsd.cases.feed_ranking.feature_paths import (
-    CounterHeads,
-    fallback_beats_reverse_chronological,
-    serving_skew,
-    skew_raises_entropy,
-    streaming_outage,
-)
-from mlsd.cases.feed_ranking.features import daily_post_engagement, post_engagement
-from mlsd.cases.feed_ranking.framing import (
-    baseline_auc,
-    clicks_by_creator_kind,
-    head_rates,
-    ordering_table,
-)
-from mlsd.cases.feed_ranking.heads_tradeoffs import (
-    calibration_monitor,
-    comment_weight_change,
-    comment_weight_sweep,
-    downsampling_by_head,
-    dwell_against_clicks,
-)
-from mlsd.cases.feed_ranking.kuairand import describe_kuairand
-from mlsd.cases.feed_ranking.models import HeadModels, reverse_chronological
-from mlsd.cases.feed_ranking.position_bias import (
-    click_heads,
-    estimate_propensities,
-    position_bias_table,
-    slot_table,
-)
-from mlsd.cases.feed_ranking.rerank import (
-    cap_is_cheap_and_diversifies,
-    creator_diversity_tradeoff,
-    creator_rerank,
-)
-from mlsd.cases.feed_ranking.schema import HEADS, LONG_DWELL_SECONDS, head_labels
-from mlsd.cases.feed_ranking.serving import LATENCY_BUDGET_MS, funnel_stages
-from mlsd.cases.feed_ranking.simulate import simulate_feed
-from mlsd.cases.feed_ranking.tradeoffs import (
-    counter_staleness,
-    noisy_scores,
-    sessions_needed,
-    sessions_to_power,
-    trending_capture,
-)
-from mlsd.design import DesignDoc
-from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, ValueModelExplorer
-from mlsd.sizing import size
+from __future__ import annotations
+
+from mlsd.cases.contract import CaseInfo
+from mlsd.cases.feed_ranking.data import SOURCES
+from mlsd.lazy import lazy_exports
+
+_HOMES = {
+    **dict.fromkeys(("no_single_source_reaches_the_union", "source_recall"), ".candidates"),
+    **dict.fromkeys(("guardrail_table", "loop_claim"), ".creator_loop"),
+    **dict.fromkeys(("NO_TRUTH", "TEST_DAYS", "load_data", "split"), ".data"),
+    **dict.fromkeys((
+        "clarifying_questions", "design_doc", "interview_prompts", "notifications_doc",
+        "scale_assumptions",
+    ), ".design"),
+    **dict.fromkeys((
+        "DEFAULT_WEIGHTS", "auc_gap", "auc_gap_sentence", "feed_metrics", "feed_table",
+        "head_scorecard", "member_rate_scores", "truth_predictions", "value_scores",
+    ), ".evaluation"),
+    "build_exercise": ".exercise:build",
+    "value_model_explorer": ".explore",
+    **dict.fromkeys((
+        "CounterHeads", "fallback_beats_reverse_chronological", "serving_skew",
+        "skew_raises_entropy", "streaming_outage",
+    ), ".feature_paths"),
+    **dict.fromkeys(("daily_post_engagement", "post_engagement"), ".features"),
+    **dict.fromkeys((
+        "baseline_auc", "clicks_by_creator_kind", "head_rates", "ordering_table",
+    ), ".framing"),
+    **dict.fromkeys((
+        "calibration_monitor", "comment_weight_change", "comment_weight_sweep",
+        "downsampling_by_head", "dwell_against_clicks",
+    ), ".heads_tradeoffs"),
+    "describe_kuairand": ".kuairand",
+    **dict.fromkeys(("HeadModels", "reverse_chronological"), ".models"),
+    **dict.fromkeys((
+        "click_heads", "estimate_propensities", "position_bias_table", "slot_table",
+    ), ".position_bias"),
+    **dict.fromkeys((
+        "cap_is_cheap_and_diversifies", "creator_diversity_tradeoff", "creator_rerank",
+    ), ".rerank"),
+    **dict.fromkeys(("HEADS", "LONG_DWELL_SECONDS", "head_labels"), ".schema"),
+    **dict.fromkeys(("LATENCY_BUDGET_MS", "funnel_stages"), ".serving"),
+    "simulate_feed": ".simulate",
+    **dict.fromkeys((
+        "counter_staleness", "noisy_scores", "sessions_needed", "sessions_to_power",
+        "trending_capture",
+    ), ".tradeoffs"),
+    "has_truth": "mlsd.cases.contract",
+    "DesignDoc": "mlsd.design",
+    **dict.fromkeys((
+        "FunnelBudgetExplorer", "FunnelBudgetState", "ValueModelExplorer",
+    ), "mlsd.explore"),
+    "size": "mlsd.sizing",
+}
+"""Where each name of the façade lives (:mod:`mlsd.lazy`): it is imported when first used, so that
+importing one module of the case (the gallery imports its ``explore``) does not import them all."""
 
 CASE = CaseInfo(number=2, name="feed_ranking", title="Feed ranking", sources=SOURCES)
 
@@ -192,3 +177,5 @@ __all__ = [
     "ValueModelExplorer",
     "size",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)

@@ -47,93 +47,60 @@ The package, one job per module:
   checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 """
 
-from mlsd.cases.contract import CaseInfo, has_truth
-from mlsd.cases.rental_search.cold_start import (
-    cold_start_table,
-    exploration_slot,
-    next_period,
-    row_booking_probability,
-)
-from mlsd.cases.rental_search.data import NO_TRUTH, SOURCES, load_data, split
-from mlsd.cases.rental_search.design import clarifying_questions, design_doc, scale_assumptions
-from mlsd.cases.rental_search.embeddings import (
-    DIM as EMBEDDING_DIM,
-    ListingEmbeddings,
-    neighbour_check,
-    ppmi,
-)
-from mlsd.cases.rental_search.evaluation import (
-    expected_gain,
-    expected_outcomes,
-    logged_order,
-    ndcg,
-    offline_gain,
-    rank_within_search,
-    scorecard,
-)
-from mlsd.cases.rental_search.exercise import build as build_exercise
-from mlsd.cases.rental_search.explore import ranking_gains_explorer
-from mlsd.cases.rental_search.framing import (
-    LABEL_TIMELINE,
-    ORDERINGS,
-    grade_table,
-    hours_to_booking,
-    new_listing_exposure,
-    ordering_table,
-    rate_by_position,
-)
-from mlsd.cases.rental_search.learning_to_rank import (
-    EXPEDIA_GAINS,
-    LEARNERS,
-    ab_power,
-    booking_probability,
-    booking_searches,
-    budget_curve,
-    fit_rankers,
-    new_listings,
-    ranker_scores,
-    searches_needed,
-    slice_ndcg,
-    split_gain_shares,
-    top_share,
-)
-from mlsd.cases.rental_search.models import FEATURES, LambdaMART, PointwiseGBDT, quality_heuristic
-from mlsd.cases.rental_search.personalisation import (
-    FAST_RANKER,
-    NO_SESSIONS,
-    has_sessions,
-    ndcg_change,
-    ndcg_table,
-    personalise,
-    ranking_sample,
-    session_similarity,
-)
-from mlsd.cases.rental_search.position_bias import (
-    PositionLambdaMART,
-    examination_curve,
-    fit_decay,
-    position_bias_table,
-)
-from mlsd.cases.rental_search.retrieval import candidate_sets, ranker_recall, retrieval_table
-from mlsd.cases.rental_search.schema import GAINS, GRADES
-from mlsd.cases.rental_search.serving import LATENCY_BUDGET_MS, funnel_stages, price_skew
-from mlsd.cases.rental_search.simulate import simulate_searches
-from mlsd.cases.rental_search.tradeoffs import (
-    break_host_answers,
-    cap_room_type,
-    daily_metrics,
-    diversity_table,
-    monitor,
-    monitoring_plan,
-)
-from mlsd.cases.rental_search.two_sided import (
-    AcceptanceModel,
-    acceptance_error,
-    request_model,
-    two_sided_table,
-)
-from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState
-from mlsd.sizing import size
+from __future__ import annotations
+
+from mlsd.cases.contract import CaseInfo
+from mlsd.cases.rental_search.data import SOURCES
+from mlsd.lazy import lazy_exports
+
+_HOMES = {
+    **dict.fromkeys((
+        "cold_start_table", "exploration_slot", "next_period", "row_booking_probability",
+    ), ".cold_start"),
+    **dict.fromkeys(("NO_TRUTH", "load_data", "split"), ".data"),
+    **dict.fromkeys(("clarifying_questions", "design_doc", "scale_assumptions"), ".design"),
+    **dict.fromkeys(("ListingEmbeddings", "neighbour_check", "ppmi"), ".embeddings"),
+    "EMBEDDING_DIM": ".embeddings:DIM",
+    **dict.fromkeys((
+        "expected_gain", "expected_outcomes", "logged_order", "ndcg", "offline_gain",
+        "rank_within_search", "scorecard",
+    ), ".evaluation"),
+    "build_exercise": ".exercise:build",
+    "ranking_gains_explorer": ".explore",
+    **dict.fromkeys((
+        "LABEL_TIMELINE", "ORDERINGS", "grade_table", "hours_to_booking", "new_listing_exposure",
+        "ordering_table", "rate_by_position",
+    ), ".framing"),
+    **dict.fromkeys((
+        "EXPEDIA_GAINS", "LEARNERS", "ab_power", "booking_probability", "booking_searches",
+        "budget_curve", "fit_rankers", "new_listings", "ranker_scores", "searches_needed",
+        "slice_ndcg", "split_gain_shares", "top_share",
+    ), ".learning_to_rank"),
+    **dict.fromkeys(("FEATURES", "LambdaMART", "PointwiseGBDT", "quality_heuristic"), ".models"),
+    **dict.fromkeys((
+        "FAST_RANKER", "NO_SESSIONS", "has_sessions", "ndcg_change", "ndcg_table", "personalise",
+        "ranking_sample", "session_similarity",
+    ), ".personalisation"),
+    **dict.fromkeys((
+        "PositionLambdaMART", "examination_curve", "fit_decay", "position_bias_table",
+    ), ".position_bias"),
+    **dict.fromkeys(("candidate_sets", "ranker_recall", "retrieval_table"), ".retrieval"),
+    **dict.fromkeys(("GAINS", "GRADES"), ".schema"),
+    **dict.fromkeys(("LATENCY_BUDGET_MS", "funnel_stages", "price_skew"), ".serving"),
+    "simulate_searches": ".simulate",
+    **dict.fromkeys((
+        "break_host_answers", "cap_room_type", "daily_metrics", "diversity_table", "monitor",
+        "monitoring_plan",
+    ), ".tradeoffs"),
+    **dict.fromkeys((
+        "AcceptanceModel", "acceptance_error", "request_model", "two_sided_table",
+    ), ".two_sided"),
+    "has_truth": "mlsd.cases.contract",
+    **dict.fromkeys(("FunnelBudgetExplorer", "FunnelBudgetState"), "mlsd.explore"),
+    "size": "mlsd.sizing",
+}
+"""Where each name of the façade lives (:mod:`mlsd.lazy`): it is imported when first used, so that
+importing one module of the case (the gallery imports its ``explore``) does not import them all."""
 
 CASE = CaseInfo(number=4, name="rental_search", title="Rental search ranking", sources=SOURCES)
 
@@ -156,3 +123,5 @@ __all__ = [
     "session_similarity", "simulate_searches", "size", "slice_ndcg", "SOURCES", "split",
     "split_gain_shares", "top_share", "two_sided_table",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)

@@ -34,103 +34,70 @@ The package, one job per module:
 - :mod:`.rerank` — the re-ranker: maximal marginal relevance in the true genre space, and its sweep
 - :mod:`.platform` — the simulated platform behind the sections that need watch time and genres
 - :mod:`.mixes` — the candidate mix at equal length, for new and returning users (the exercise)
-- :mod:`.retrieval_options` — exact top-k against an IVF index over MF's vectors; the options
+- :mod:`.ann` — exact top-k against an IVF index over MF's vectors; the options
 - :mod:`.exercise` — the exercise's six tasks, their solutions and the plausible wrong answers its
   checks reject (:func:`~.exercise.build`, re-exported as ``build_exercise``)
 - :mod:`.design` — the filled design review
 - :mod:`.explore` — the case's explorers for the gallery
 """
 
+from __future__ import annotations
+
 from mlsd.cases.contract import CaseInfo
-from mlsd.cases.video_recs.compare_splits import (
-    plain_and_matched,
-    split_comparison,
-    split_comparison_sentence,
-    split_composition,
-)
-from mlsd.cases.video_recs.data import (
-    SOURCES,
-    SPLITS,
-    future_leak_share,
-    load_data,
-    split,
-    temporal_split,
-)
-from mlsd.cases.video_recs.design import clarifying_questions, design_doc, scale_assumptions
-from mlsd.cases.video_recs.evaluation import (
-    candidate_set_recall,
-    difference_sentence,
-    diversity_intervals,
-    diversity_space,
-    genre_diversity,
-    genre_diversity_by_user,
-    history_intervals,
-    history_sentences,
-    is_measurably_ahead,
-    mean_ndcg,
-    metric_intervals,
-    metrics_table,
-    ndcg_by_history,
-    ndcg_by_split,
-    per_user_metrics,
-    recall_curve,
-    shared_rows,
-    split_effect,
-)
-from mlsd.cases.video_recs.exercise import build as build_exercise
-from mlsd.cases.video_recs.framing import (
-    exposure_and_quality,
-    top_decile_engagement_gap,
-    views_by_decile,
-)
-from mlsd.cases.video_recs.mixes import (
-    mix_candidates,
-    mix_recalls,
-    mix_table,
-    source_lists,
-)
-from mlsd.cases.video_recs.models import (
-    CoVisitationSource,
-    MatrixFactorizationSource,
-    PopularSource,
-    TwoStageRecommender,
-    default_sources,
-    merged_candidates,
-    recommend,
-    watch_matrix,
-)
-from mlsd.cases.video_recs.movielens import describe_interactions
-from mlsd.cases.video_recs.objectives import expected_watch_minutes, objective_table
-from mlsd.cases.video_recs.platform import on_simulated_platform
-from mlsd.cases.video_recs.published import comparability, protocol_table
-from mlsd.cases.video_recs.rerank import mmr_rerank, mmr_sweep
-from mlsd.cases.video_recs.retrieval_options import (
-    IVFIndex,
-    ann_recommend,
-    ann_sweep,
-    retrieval_options,
-)
-from mlsd.cases.video_recs.schema import (
-    RELEVANCE,
-    RELEVANT_ENGAGEMENT,
-    relevance_threshold,
-    relevant,
-)
-from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
-from mlsd.cases.video_recs.simulate import simulate_watches
-from mlsd.cases.video_recs.tradeoffs import ab_test_watch_time, feedback_loop, loop_summary
-from mlsd.cases.video_recs.trending import (
-    TrendingSource,
-    fresh_videos,
-    recall_intervals,
-    trending_comparison,
-    union_candidates,
-)
-from mlsd.cases.video_recs.truth import IDEAL, NO_TRUTH, has_truth, ideal_recommendations
-from mlsd.design import DesignDoc
-from mlsd.explore import FunnelBudgetExplorer, FunnelBudgetState, RankingExplorer
-from mlsd.metrics import recall_at_k
-from mlsd.sizing import size
+from mlsd.cases.video_recs.data import SOURCES
+from mlsd.lazy import lazy_exports
+
+_HOMES = {
+    **dict.fromkeys((
+        "plain_and_matched", "split_comparison", "split_comparison_sentence", "split_composition",
+    ), ".compare_splits"),
+    **dict.fromkeys((
+        "SPLITS", "future_leak_share", "load_data", "split", "temporal_split",
+    ), ".data"),
+    **dict.fromkeys(("clarifying_questions", "design_doc", "scale_assumptions"), ".design"),
+    **dict.fromkeys((
+        "candidate_set_recall", "difference_sentence", "diversity_intervals", "diversity_space",
+        "genre_diversity", "genre_diversity_by_user", "history_intervals", "history_sentences",
+        "is_measurably_ahead", "mean_ndcg", "metric_intervals", "metrics_table", "ndcg_by_history",
+        "ndcg_by_split", "per_user_metrics", "recall_curve", "shared_rows", "split_effect",
+    ), ".evaluation"),
+    "build_exercise": ".exercise:build",
+    **dict.fromkeys((
+        "exposure_and_quality", "top_decile_engagement_gap", "views_by_decile",
+    ), ".framing"),
+    **dict.fromkeys(("mix_candidates", "mix_recalls", "mix_table", "source_lists"), ".mixes"),
+    **dict.fromkeys((
+        "CoVisitationSource", "MatrixFactorizationSource", "PopularSource", "TwoStageRecommender",
+        "default_sources", "merged_candidates", "recommend", "watch_matrix",
+    ), ".models"),
+    "describe_interactions": ".movielens",
+    **dict.fromkeys(("expected_watch_minutes", "objective_table"), ".objectives"),
+    "on_simulated_platform": ".platform",
+    **dict.fromkeys(("comparability", "protocol_table"), ".published"),
+    **dict.fromkeys(("mmr_rerank", "mmr_sweep"), ".rerank"),
+    **dict.fromkeys((
+        "IVFIndex", "ann_recommend", "ann_sweep", "retrieval_options",
+    ), ".ann"),
+    **dict.fromkeys((
+        "RELEVANCE", "RELEVANT_ENGAGEMENT", "relevance_threshold", "relevant",
+    ), ".schema"),
+    **dict.fromkeys(("LATENCY_BUDGET_MS", "funnel_stages"), ".serving"),
+    "simulate_watches": ".simulate",
+    **dict.fromkeys(("ab_test_watch_time", "feedback_loop", "loop_summary"), ".tradeoffs"),
+    **dict.fromkeys((
+        "TrendingSource", "fresh_videos", "recall_intervals", "trending_comparison",
+        "union_candidates",
+    ), ".trending"),
+    **dict.fromkeys(("IDEAL", "NO_TRUTH", "has_truth", "ideal_recommendations"), ".truth"),
+    "DesignDoc": "mlsd.design",
+    **dict.fromkeys((
+        "FunnelBudgetExplorer", "FunnelBudgetState", "RankingExplorer",
+    ), "mlsd.explore"),
+    "recall_at_k": "mlsd.metrics",
+    "size": "mlsd.sizing",
+}
+"""Where each name of the façade lives (:mod:`mlsd.lazy`): it is imported when first used, so that
+importing one module of the case (the gallery imports its ``explore``) does not import them all."""
 
 CASE = CaseInfo(number=1, name="video_recs", title="Video recommendations", sources=SOURCES)
 
@@ -223,3 +190,5 @@ __all__ = [
     "RankingExplorer",
     "recall_at_k",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _HOMES)
