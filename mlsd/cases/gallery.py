@@ -16,9 +16,9 @@ import inspect
 
 import ipywidgets as widgets
 
+import mlsd.explore as explorers
 from mlsd.cases import CASES
 from mlsd.cases.contract import ExplorerTab
-from mlsd.explore import ABPlanner
 from mlsd.validation import check_int
 
 
@@ -48,12 +48,12 @@ def ab_planner_tab(seed: int) -> ExplorerTab:
         "Plan an experiment: how many users per arm and how many days it needs, how often it "
         "really detects the effect, and what checking the result every day does to the "
         "false-positive rate.",
-        lambda: ABPlanner(seed=seed),
+        lambda: explorers.ABPlanner(seed=seed),
         _planner_start,
     )
 
 
-def _planner_start(planner: ABPlanner) -> dict[str, int | float]:
+def _planner_start(planner) -> dict[str, int | float]:
     plan = planner.state.snapshot()
     return {
         "ab_users_per_arm": plan.users_per_arm,

@@ -27,23 +27,23 @@ The whole tab took 0.7–0.85 s per seed, the machine's two cores shared with an
 fits of 60 trees most of it; importing the kit takes longer); on a busier machine it takes many
 times longer. A move of the slider then takes about 10 ms, a new cost or base about 0.1 s (the
 figure redrawn).
+
+The simulator, the models and the explorer are imported inside the functions that use them: with
+the gallery's cache filled, ``mlsd explore`` reads the quotes from it without importing LightGBM.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+import mlsd.explore as explorers
 from mlsd.cases.contract import SIMULATED, ExplorerTab
-from mlsd.cases.delivery_eta.data import load_data, split
-from mlsd.cases.delivery_eta.features import order_features
-from mlsd.cases.delivery_eta.models import DurationGBDT
 from mlsd.cases.delivery_eta.promise import (
     ConformalPromise,
     PromiseCosts,
     calibration_split,
     promise_curves,
 )
-from mlsd.explore import PromiseExplorer
 from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
@@ -86,7 +86,7 @@ def gallery_tabs(seed: int = 7, n_orders: int = 30_000) -> list[ExplorerTab]:
     ]
 
 
-def _promise_start(explorer: PromiseExplorer) -> dict[str, float]:
+def _promise_start(explorer) -> dict[str, float]:
     start = explorer.state.snapshot()
     numbers = {"promise_late_rate": start.late_rate, "promise_mean_quote": start.mean_quote,
                "promise_conversion": start.conversion,
@@ -103,6 +103,10 @@ def _promise_start(explorer: PromiseExplorer) -> dict[str, float]:
 def gallery_quotes(seed: int, n_orders: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``(actual, quotes)`` of the test days of a world of ``n_orders`` orders: the test
     durations and the module docstring's three base quotes (:data:`BASES`) of each test order."""
+    from mlsd.cases.delivery_eta.data import load_data, split
+    from mlsd.cases.delivery_eta.features import order_features
+    from mlsd.cases.delivery_eta.models import DurationGBDT
+
     data = load_data(SIMULATED, seed=seed, n_orders=n_orders)
     features = order_features(data.table)
     held_out = split(data)
@@ -121,12 +125,13 @@ def gallery_quotes(seed: int, n_orders: int) -> tuple[np.ndarray, dict[str, np.n
 
 def promise_explorer(actual, quotes: dict, *, buffers=BUFFERS,
                      costs: PromiseCosts = PromiseCosts(), base: str | None = None,
-                     buffer: float = 0.0, title: str = "") -> PromiseExplorer:
-    """The promise explorer on a notebook's own orders: ``actual`` durations (minutes) and
+                     buffer: float = 0.0, title: str = ""):
+    """The :class:`mlsd.explore.PromiseExplorer` on a notebook's own orders: ``actual`` durations (minutes) and
     ``quotes``, a dict of name → base quote of each order (:func:`~.promise.promise_curves` on
     ``buffers``), starting at ``base`` (default: the first) plus ``buffer`` minutes with
     ``costs``."""
     curves = promise_curves(actual, quotes, buffers)
-    return PromiseExplorer(curves, base=base, buffer=buffer, lost_order=costs.lost_order,
-                           late_fixed=costs.late_fixed, late_per_minute=costs.late_per_minute,
-                           title=title)
+    return explorers.PromiseExplorer(
+        curves, base=base, buffer=buffer, lost_order=costs.lost_order,
+        late_fixed=costs.late_fixed, late_per_minute=costs.late_per_minute, title=title,
+    )

@@ -72,7 +72,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from mlsd.cases.delivery_eta.features import count_before, store_load
 from mlsd.cases.delivery_eta.schema import COLUMNS, MINUTES_PER_DAY, check_table
@@ -322,6 +321,8 @@ def _draw_couriers(rng, markets, n_days: int, holiday, rain, parameters: dict,
                    demand: np.ndarray) -> np.ndarray:
     """Couriers on shift in each (day, market, hour) cell: the plan from a typical day's demand
     at the same hour and weekday, the day's and the weather's changes, the supply shock."""
+    from scipy.stats import poisson  # a second to import: imported where the draw needs it
+
     weekday = np.arange(n_days) % 7
     typical = (np.where(np.isin(weekday, (4, 5)), WEEKEND_DEMAND, 1.0)[:, None, None]
                * markets["size"].to_numpy()[None, :, None] * DEMAND_BY_HOUR[None, None, :])

@@ -20,6 +20,9 @@ already does, with the same explorer and the same 200 ms budget — the default 
 (163–167 ms on seeds 1–5, video 186–190 ms) and doubling the heavy ranker's posts misses it
 (248–251 ms, video 292–298 ms). Its extra stages (the feature fetch, a light first pass) are
 cheap per post and change neither answer.
+
+The simulator, the heads and the explorer are imported inside the functions that use them: with the
+gallery's cache filled, ``mlsd explore`` reads the inputs from it without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -28,13 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mlsd.cases.contract import SIMULATED, ExplorerTab
-from mlsd.cases.feed_ranking.data import load_data, split
-from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS, truth_predictions
-from mlsd.cases.feed_ranking.models import HeadModels
-from mlsd.cases.feed_ranking.simulate import FeedWorld
-from mlsd.explore import ValueModelExplorer
 from mlsd.explore.cache import cached_inputs
-from mlsd.explore.value_model import SNAPSHOT_NUMBERS
 from mlsd.validation import check_int
 
 MIN_FEED_IMPRESSIONS = 20_000
@@ -58,13 +55,22 @@ def gallery_tabs(seed: int = 7, n_feed_impressions: int = 50_000) -> list[Explor
             "weighted and summed. Move the hide weight (or click a slider and use the arrow keys) "
             "and watch expected hides and viral actions per session move along the frontier; "
             "then change the share weight and see who gets the top slots.",
-            lambda: ValueModelExplorer(**inputs, weights=DEFAULT_WEIGHTS),
+            lambda: _value_model(inputs),
             _value_start,
         )
     ]
 
 
-def _value_start(explorer: ValueModelExplorer) -> dict[str, float]:
+def _value_model(inputs: dict):
+    from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
+    from mlsd.explore import ValueModelExplorer
+
+    return ValueModelExplorer(**inputs, weights=DEFAULT_WEIGHTS)
+
+
+def _value_start(explorer) -> dict[str, float]:
+    from mlsd.explore.value_model import SNAPSHOT_NUMBERS
+
     start = explorer.state.snapshot()
     return {f"value_{name}": getattr(start, name) for name in SNAPSHOT_NUMBERS}
 
@@ -73,6 +79,9 @@ def _value_start(explorer: ValueModelExplorer) -> dict[str, float]:
 def value_model_inputs(seed: int, n_feed_impressions: int) -> dict:
     """The explorer's inputs on the test days (:func:`explorer_inputs`) with the heads'
     predictions at :data:`SERVE_POSITION`."""
+    from mlsd.cases.feed_ranking.data import load_data, split
+    from mlsd.cases.feed_ranking.models import HeadModels
+
     data = load_data(SIMULATED, seed=seed, n_impressions=n_feed_impressions)
     held_out = split(data)
     predictions = HeadModels(seed=seed).fit(held_out.train).predict(
@@ -81,11 +90,14 @@ def value_model_inputs(seed: int, n_feed_impressions: int) -> dict:
     return explorer_inputs(data.world, held_out.test, predictions)
 
 
-def explorer_inputs(world: FeedWorld, rows: pd.DataFrame, predictions: pd.DataFrame) -> dict:
+def explorer_inputs(world, rows: pd.DataFrame, predictions: pd.DataFrame) -> dict:
     """The keyword arguments of :class:`mlsd.explore.ValueModelExplorer` for the simulated
     ``rows`` of ``world`` ordered by ``predictions`` (a frame of head probabilities indexed like
     ``rows``): the position-free truth, sessions, examination ``k ** -decay`` over every slot,
-    creators and their followers."""
+    creators and their followers. ``world`` is the simulator's
+    :class:`~.simulate.FeedWorld`."""
+    from mlsd.cases.feed_ranking.evaluation import truth_predictions
+
     slots = int(rows.groupby("session_id").size().max())
     return {
         "predictions": predictions,
@@ -97,8 +109,13 @@ def explorer_inputs(world: FeedWorld, rows: pd.DataFrame, predictions: pd.DataFr
     }
 
 
-def value_model_explorer(world: FeedWorld, rows: pd.DataFrame, predictions: pd.DataFrame,
-                         weights: dict[str, float] = DEFAULT_WEIGHTS) -> ValueModelExplorer:
-    """The value-model explorer on ``rows`` (:func:`explorer_inputs`), starting at ``weights``:
-    what a notebook shows for its own test rows and heads."""
-    return ValueModelExplorer(**explorer_inputs(world, rows, predictions), weights=weights)
+def value_model_explorer(world, rows: pd.DataFrame, predictions: pd.DataFrame,
+                         weights: dict[str, float] | None = None):
+    """The :class:`mlsd.explore.ValueModelExplorer` on ``rows`` (:func:`explorer_inputs`),
+    starting at ``weights`` (default :data:`~.evaluation.DEFAULT_WEIGHTS`): what a notebook shows
+    for its own test rows and heads."""
+    from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
+    from mlsd.explore import ValueModelExplorer
+
+    return ValueModelExplorer(**explorer_inputs(world, rows, predictions),
+                              weights=DEFAULT_WEIGHTS if weights is None else weights)

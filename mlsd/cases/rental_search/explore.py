@@ -21,6 +21,9 @@ them: what the gains change is the scale of each ranker's NDCG, not the lesson o
 
 The whole tab took 1.7 s on seed 7 with the machine idle (the simulation about 0.6 s, three fits
 of 40 trees); on a machine shared by other jobs it takes many times longer.
+
+The simulator, the rankers and the explorer are imported inside the functions that use them: with
+the gallery's cache filled, ``mlsd explore`` reads the scores from it without importing LightGBM.
 """
 
 from __future__ import annotations
@@ -28,12 +31,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import mlsd.explore as explorers
 from mlsd.cases.contract import SIMULATED, ExplorerTab
-from mlsd.cases.rental_search.data import load_data, split
 from mlsd.cases.rental_search.evaluation import K, expected_outcomes, logged_order
-from mlsd.cases.rental_search.models import LambdaMART, PointwiseGBDT, quality_heuristic
 from mlsd.cases.rental_search.schema import GAINS, grades
-from mlsd.explore import RankingGainsExplorer
 from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
@@ -62,13 +63,13 @@ def gallery_tabs(seed: int = 7, n_searches: int = 8_000) -> list[ExplorerTab]:
             "logged outcomes with the gains you set, beside the bookings each would truly earn. "
             "Move the gain of a booking or of a rejection and watch which ranker the offline "
             "metric prefers; then try a flatter discount.",
-            lambda: RankingGainsExplorer(**inputs, fixed=("viewed",)),
+            lambda: explorers.RankingGainsExplorer(**inputs, fixed=("viewed",)),
             _gains_start,
         )
     ]
 
 
-def _gains_start(explorer: RankingGainsExplorer) -> dict[str, float]:
+def _gains_start(explorer) -> dict[str, float]:
     start = explorer.state.snapshot()
     numbers = {f"gains_{_key(name)}_ndcg@{K}": value for name, value in start.offline.items()}
     numbers.update({f"gains_{_key(name)}_bookings": value for name, value in start.truth.items()})
@@ -79,6 +80,9 @@ def _gains_start(explorer: RankingGainsExplorer) -> dict[str, float]:
 def gallery_inputs(seed: int, n_searches: int) -> dict:
     """The explorer's inputs (:func:`explorer_inputs`) for the test days of a world of
     ``n_searches`` searches, with the module docstring's five rankers."""
+    from mlsd.cases.rental_search.data import load_data, split
+    from mlsd.cases.rental_search.models import LambdaMART, PointwiseGBDT, quality_heuristic
+
     data = load_data(SIMULATED, seed=seed, n_searches=n_searches)
     held_out = split(data)
     train, test = held_out.train, held_out.test
@@ -112,11 +116,11 @@ def explorer_inputs(rows: pd.DataFrame, scores: dict[str, np.ndarray],
 
 
 def ranking_gains_explorer(rows: pd.DataFrame, scores: dict[str, np.ndarray],
-                           examination_decay: float | None = None) -> RankingGainsExplorer:
-    """The ranking-gains explorer on a notebook's own ``rows`` and rankers' ``scores``
+                           examination_decay: float | None = None):
+    """The :class:`mlsd.explore.RankingGainsExplorer` on a notebook's own ``rows`` and rankers' ``scores``
     (:func:`explorer_inputs`); without ``examination_decay`` (real logs) it shows no truth."""
-    return RankingGainsExplorer(**explorer_inputs(rows, scores, examination_decay),
-                                fixed=("viewed",))
+    return explorers.RankingGainsExplorer(**explorer_inputs(rows, scores, examination_decay),
+                                          fixed=("viewed",))
 
 
 def _key(name: str) -> str:

@@ -5,6 +5,9 @@
   (:class:`mlsd.explore.RankingExplorer`).
 - **Latency budget**: the home page's serving funnel (:func:`~.serving.funnel_stages`) against
   :data:`~.serving.LATENCY_BUDGET_MS` (:class:`mlsd.explore.FunnelBudgetExplorer`).
+
+The simulator, the models and the funnel are imported inside the functions that use them: with the
+gallery's cache filled, ``mlsd explore`` reads the lists from it without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -12,16 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlsd.cases.contract import SIMULATED, ExplorerTab
-from mlsd.cases.video_recs.data import load_data, split
-from mlsd.cases.video_recs.evaluation import shared_rows
-from mlsd.cases.video_recs.models import (
-    MatrixFactorizationSource,
-    PopularSource,
-    recommend,
-    watch_matrix,
-)
-from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
-from mlsd.explore import FunnelBudgetExplorer, RankingExplorer
+from mlsd.explore import RankingExplorer
 from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
@@ -46,7 +40,7 @@ def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
             "Latency budget",
             "A request passes through the stages of a serving funnel. Choose how many items each "
             "stage handles and see whether the 99th-percentile latency still meets the budget.",
-            lambda: FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed),
+            lambda: funnel_explorer(seed),
             _funnel_start,
         ),
     ]
@@ -58,7 +52,16 @@ def _ranking_start(explorer: RankingExplorer) -> dict[str, float]:
             for result in means.recommenders}
 
 
-def _funnel_start(explorer: FunnelBudgetExplorer) -> dict[str, float | bool]:
+def funnel_explorer(seed: int):
+    """The latency-budget explorer of the home page's funnel (:mod:`.serving`), its latencies
+    simulated with ``seed``."""
+    from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
+    from mlsd.explore import FunnelBudgetExplorer
+
+    return FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed)
+
+
+def _funnel_start(explorer) -> dict[str, float | bool]:
     budget = explorer.state.snapshot()
     return {"funnel_p99_ms": budget.request_p99_ms, "funnel_within_budget": budget.within_budget}
 
@@ -67,6 +70,15 @@ def _funnel_start(explorer: FunnelBudgetExplorer) -> dict[str, float | bool]:
 def ranking_rows(seed: int, n_events: int) -> dict:
     """The ranking explorer's inputs: most-popular and matrix-factorisation top ``RANKING_K`` lists
     of the test users, as :func:`~.evaluation.shared_rows` lays them out."""
+    from mlsd.cases.video_recs.data import load_data, split
+    from mlsd.cases.video_recs.evaluation import shared_rows
+    from mlsd.cases.video_recs.models import (
+        MatrixFactorizationSource,
+        PopularSource,
+        recommend,
+        watch_matrix,
+    )
+
     data = load_data(SIMULATED, seed=seed, n_users=N_USERS, n_videos=N_VIDEOS, n_events=n_events)
     held_out = split(data, "temporal")
     watched = watch_matrix(held_out.train, N_USERS, N_VIDEOS)
