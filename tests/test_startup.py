@@ -2,12 +2,16 @@
 nbformat, no widgets or SciPy behind `mlsd explore`, no library behind `import mlsd`; a notebook still
 validates."""
 
+import os
 import subprocess
 import sys
 
+from mlsd.explore.cache import CACHE_VARIABLE
 
-def _python(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+def _python(code: str, environment: dict | None = None) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env=environment)
     return result.stdout.strip()
 
 
@@ -47,3 +51,20 @@ def test_importing_the_kit_loads_no_library_and_each_top_level_name_loads_on_use
     assert loaded.splitlines() == [
         "[]", "True mlsd.records mlsd.plots True", "module 'mlsd' has no attribute 'recrod'",
     ]
+
+
+def test_the_gallery_read_from_its_cache_imports_no_model_library(tmp_path):
+    """With its cache filled, the gallery's kernel (what ``mlsd explore`` waits for) imports the
+    tabs' data and the first explorer only: no scikit-learn, LightGBM, SciPy's statistics or
+    matplotlib, which the simulators, the models and the other explorers need."""
+    code = (
+        "import sys\n"
+        "from mlsd.cases import gallery\n"
+        "view = gallery.gallery(gallery.gallery_tabs(3, n_impressions=20_000, n_events=10_000,"
+        " n_feed_impressions=20_000, n_searches=2_000, n_orders=5_000))\n"
+        "print(sorted(m for m in ('sklearn', 'lightgbm', 'scipy.stats', 'matplotlib') if m in sys.modules))"
+    )
+    environment = {**os.environ, CACHE_VARIABLE: str(tmp_path)}
+    filled, read = (_python(code, environment) for _ in range(2))
+    assert filled == "['lightgbm', 'scipy.stats', 'sklearn']"
+    assert read == "[]"
