@@ -20,7 +20,10 @@ Every case package ``mlsd/cases/<name>/`` holds these modules, each with one job
     The façade. Its docstring describes the case and lists every module of the package; it
     re-exports, in an explicit ``__all__``, everything the case's notebooks and exercise use (the
     case's own functions and the kit's pieces they call), and defines ``CASE``, the case's
-    :class:`~mlsd.cases.contract.CaseInfo`.
+    :class:`~mlsd.cases.contract.CaseInfo`. ``_HOMES`` says where each name lives, and the name's
+    module is imported when the name is first read (:func:`mlsd.lazy.lazy_exports`), so that
+    importing one module of the case does not import them all; no exported name may be a
+    module's name too (importing the module would hide it).
 ``schema``
     The one table every source is mapped onto: ``COLUMNS`` (with a ``time`` column, in days),
     ``check_table(frame, source=...)`` (returns the frame, or raises one ValueError naming the
@@ -60,7 +63,10 @@ one loader module per real dataset
 ``explore``
     ``gallery_tabs(seed, **sizes)``: the case's explorers for the gallery, a list of
     :class:`~mlsd.cases.contract.ExplorerTab`; it makes their data at once (a bad size fails
-    there) and leaves building each explorer to the tab, when the gallery first shows it.
+    there) and leaves building each explorer to the tab, when the gallery first shows it. The
+    data come through :func:`mlsd.explore.cache.cached_inputs`, and the module imports the
+    case's simulator, models and explorers inside the functions that use them, so that
+    ``mlsd explore``, reading the data from its cache, imports none of them.
 ``exercise``
     The exercise's tasks, ``TASKS`` (a tuple of :class:`mlsd.exercise_tasks.Task`, each with its
     solution and the plausible wrong answers its check rejects), and ``build(**parameters)``: the
