@@ -1,9 +1,11 @@
 """Dependencies point one way: the runner and the command line → the cases → the shared modules.
 
-Read from the source (every import statement of every module of ``mlsd``, function bodies too).
+Read from the source: every import statement of every module of ``mlsd``, function bodies too, and
+every name a package imports on first use (its ``_HOMES``, :mod:`mlsd.lazy`).
 """
 
 import ast
+import importlib
 from pathlib import Path
 
 import mlsd
@@ -13,7 +15,8 @@ MAY_IMPORT_CASES = ("cases", "cli.py", "runs")
 
 
 def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, as an absolute name (relative imports resolved)."""
+    """Every module ``path`` imports, as an absolute name (relative imports resolved), and each
+    name it imports from it; with the names of its ``_HOMES``, imported on first use."""
     module = ("mlsd", *path.relative_to(PACKAGE).with_suffix("").parts)
     package = module[:-1]  # an __init__'s "module" part is the word __init__
     found = set()
@@ -25,7 +28,27 @@ def imports(path: Path) -> set[str]:
             name = ".".join((*base, *([node.module] if node.module else [])))
             found.add(name)
             found.update(f"{name}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["_HOMES"]:
+            for name, home in lazy_homes(node.value):
+                where, _, attribute = home.partition(":")
+                if where.startswith("."):
+                    where = ".".join(package) + where
+                found.update({where, f"{where}.{attribute or name}"})
     return found
+
+
+def lazy_homes(homes: ast.expr) -> list[tuple[str, str]]:
+    """``(name, home)`` of every entry of a ``_HOMES`` dict: ``"name": "home"`` pairs and
+    ``**dict.fromkeys((names...), "home")`` groups."""
+    assert isinstance(homes, ast.Dict), ast.unparse(homes)
+    pairs = []
+    for key, value in zip(homes.keys, homes.values):
+        if key is None:
+            names, home = value.args
+            pairs += [(ast.literal_eval(name), ast.literal_eval(home)) for name in names.elts]
+        else:
+            pairs.append((ast.literal_eval(key), ast.literal_eval(value)))
+    return pairs
 
 
 def modules(folder: str = "") -> dict[str, set[str]]:
@@ -69,5 +92,10 @@ def test_nothing_outside_the_metrics_imports_their_private_modules():
 
 def test_the_import_reader_sees_every_import_so_the_checks_above_are_not_vacuous():
     facade = imports(PACKAGE / "cases" / "video_recs" / "__init__.py")
-    assert {"mlsd.cases.contract.CaseInfo", "mlsd.explore.RankingExplorer"} <= facade
+    assert {"mlsd.cases.contract.CaseInfo", "mlsd.explore.RankingExplorer",
+            "mlsd.cases.video_recs.models.PopularSource",
+            "mlsd.cases.video_recs.exercise.build"} <= facade
+    homes = importlib.import_module("mlsd.cases.video_recs")._HOMES
+    seen = {entry.rsplit(".", 1)[-1] for entry in facade}
+    assert {home.partition(":")[2] or name for name, home in homes.items()} <= seen
     assert "mlsd.explore" in importing("mlsd.explore", "cases")["cases/gallery.py"]
