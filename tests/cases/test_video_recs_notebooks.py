@@ -96,6 +96,7 @@ def _write_movielens_u_data(path, seed=0, n_users=120, n_items=300, n_ratings=6_
     return path
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("layout", ["ratings.csv"])
 def test_the_notebooks_run_on_a_movielens_file(tmp_path, layout):
     # one layout: the notebooks see the loader's table, and tests/cases/test_movielens.py checks that
@@ -111,6 +112,7 @@ def test_the_notebooks_run_on_a_movielens_file(tmp_path, layout):
     assert "ideal_ndcg@10" not in framing and "ideal_ndcg@10" not in read_records(out / targets[1])  # no truth
 
 
+@pytest.mark.notebooks
 def test_the_metrics_notebook_scores_a_movielens_file_under_the_published_protocol(tmp_path):
     ratings = _write_movielens_u_data(tmp_path / "u.data")
     target = "notebooks/01_video_recs/2_metrics.ipynb"
@@ -123,6 +125,7 @@ def test_the_metrics_notebook_scores_a_movielens_file_under_the_published_protoc
     assert recorded["data_source"] == "movielens"
 
 
+@pytest.mark.notebooks
 def test_a_missing_movielens_file_fails_with_where_to_put_it(tmp_path):
     result = run_mlsd("run", "notebooks/01_video_recs/1_problem_framing.ipynb", "--out", str(tmp_path), "-p", "data_source", "movielens", "-p", "data_path", "/no/such/u.data")
     assert result.returncode == 1
