@@ -64,8 +64,9 @@ one loader module per real dataset
     ``gallery_tabs(seed, **sizes)``: the case's explorers for the gallery, a list of
     :class:`~mlsd.cases.contract.ExplorerTab`; it makes their data at once (a bad size fails
     there) and leaves building each explorer to the tab, when the gallery first shows it. The
-    data come through :func:`mlsd.explore.cache.cached_inputs`, and the module imports the
-    case's simulator, models and explorers inside the functions that use them, so that
+    data come through :func:`mlsd.explore.cache.cached_inputs`; the module imports the case's
+    simulator and models inside the functions that use them and reads each explorer class from
+    :mod:`mlsd.explore` (which imports it on first use) when the tab is built, so that
     ``mlsd explore``, reading the data from its cache, imports none of them.
 ``exercise``
     The exercise's tasks, ``TASKS`` (a tuple of :class:`mlsd.exercise_tasks.Task`, each with its

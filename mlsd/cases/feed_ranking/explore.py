@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import mlsd.explore as explorers
 from mlsd.cases.contract import SIMULATED, ExplorerTab
 from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
@@ -63,9 +64,8 @@ def gallery_tabs(seed: int = 7, n_feed_impressions: int = 50_000) -> list[Explor
 
 def _value_model(inputs: dict):
     from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
-    from mlsd.explore import ValueModelExplorer
 
-    return ValueModelExplorer(**inputs, weights=DEFAULT_WEIGHTS)
+    return explorers.ValueModelExplorer(**inputs, weights=DEFAULT_WEIGHTS)
 
 
 def _value_start(explorer) -> dict[str, float]:
@@ -115,7 +115,6 @@ def value_model_explorer(world, rows: pd.DataFrame, predictions: pd.DataFrame,
     starting at ``weights`` (default :data:`~.evaluation.DEFAULT_WEIGHTS`): what a notebook shows
     for its own test rows and heads."""
     from mlsd.cases.feed_ranking.evaluation import DEFAULT_WEIGHTS
-    from mlsd.explore import ValueModelExplorer
 
-    return ValueModelExplorer(**explorer_inputs(world, rows, predictions),
-                              weights=DEFAULT_WEIGHTS if weights is None else weights)
+    return explorers.ValueModelExplorer(**explorer_inputs(world, rows, predictions),
+                                        weights=DEFAULT_WEIGHTS if weights is None else weights)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import mlsd.explore as explorers
 from mlsd.cases.contract import SIMULATED, ExplorerTab
-from mlsd.explore import RankingExplorer
 from mlsd.explore.cache import cached_inputs
 from mlsd.validation import check_int
 
@@ -33,7 +33,7 @@ def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
             "Video recommendations: the most-popular list against matrix factorisation. Change k "
             "(how many items a screen shows) and the metric; below, edit a short list by hand to "
             "see how each metric rewards moving one hit up or down.",
-            lambda: RankingExplorer(**rows, k=RANKING_K),
+            lambda: explorers.RankingExplorer(**rows, k=RANKING_K),
             _ranking_start,
         ),
         ExplorerTab(
@@ -46,7 +46,7 @@ def gallery_tabs(seed: int = 7, n_events: int = 30_000) -> list[ExplorerTab]:
     ]
 
 
-def _ranking_start(explorer: RankingExplorer) -> dict[str, float]:
+def _ranking_start(explorer) -> dict[str, float]:
     means = explorer.state.snapshot()
     return {f"{result.name.replace(' ', '_')}_{means.metric}@{means.k}": result.mean
             for result in means.recommenders}
@@ -56,9 +56,8 @@ def funnel_explorer(seed: int):
     """The latency-budget explorer of the home page's funnel (:mod:`.serving`), its latencies
     simulated with ``seed``."""
     from mlsd.cases.video_recs.serving import LATENCY_BUDGET_MS, funnel_stages
-    from mlsd.explore import FunnelBudgetExplorer
 
-    return FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed)
+    return explorers.FunnelBudgetExplorer(funnel_stages(), budget_ms=LATENCY_BUDGET_MS, seed=seed)
 
 
 def _funnel_start(explorer) -> dict[str, float | bool]:
