@@ -44,6 +44,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _caches_in_a_temporary_folder(tmp_path_factory):
+    """What the kit caches (``$XDG_CACHE_HOME/mlsd``: the gradebooks of ``mlsd grade``) goes to a
+    folder of the session's, for every test and every command it starts, not to the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture
 def tiny_kit(tmp_path: Path) -> Path:
     """A kit folder with one case study of two notebooks and a start notebook."""

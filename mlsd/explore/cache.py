@@ -23,6 +23,8 @@ import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from mlsd.user_cache import user_cache_folder
+
 CACHE_VARIABLE = "MLSD_GALLERY_CACHE"
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "lightgbm", "joblib")
 """The libraries whose numbers or storage an entry depends on; their versions are in the key."""
@@ -31,8 +33,7 @@ LIBRARIES = ("numpy", "pandas", "scikit-learn", "lightgbm", "joblib")
 def default_folder() -> Path:
     """Where ``mlsd explore`` keeps the cache: ``$XDG_CACHE_HOME/mlsd/gallery``, by default
     ``~/.cache/mlsd/gallery``."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mlsd" / "gallery"
+    return user_cache_folder("gallery")
 
 
 @functools.cache
